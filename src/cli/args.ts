@@ -1,0 +1,146 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { DEFAULT_OPTIONS, TIMESTAMP_MODES, type PivotOptions, type TimestampMode } from '../core/options.js';
+
+/** Everything a run is told on its command line. */
+export interface RunConfig {
+  readonly pivot: PivotOptions;
+  /** Input paths in order; "-" is stdin. */
+  readonly inputs: readonly string[];
+  readonly header: boolean;
+  readonly errorsFile: string | undefined;
+  readonly strict: boolean;
+  readonly maxLineBytes: number;
+  readonly stats: boolean;
+  readonly quiet: boolean;
+}
+
+/** The command line did not describe a run: print nothing more and exit with this status. */
+export class ArgsExit {
+  constructor(readonly status: number) {}
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+const EXAMPLES = `
+Input: one Kafka message value per line, as kcat prints them: Debezium change events with or
+without the JSON converter's schema envelope, kcat -J lines, tombstones (empty, NULL, null).
+Output: CSV (RFC 4180), one row per tracked field per event, in the columns
+  holding_id,user_id,change_field,old_value,new_value,datetime_created,
+  datetime_updated,datetime_deleted,datetime_inserted,op
+NULL is an empty field, an empty string is "" (what PostgreSQL's COPY ... CSV expects).
+
+Examples:
+  kcat -b kafka:9092 -C -u -t bankserver1.bank.holding | holding-pivot > holding_pivot.txt
+  holding-pivot --snapshot events.jsonl more.jsonl > holding_pivot.txt
+  kcat -b kafka:9092 -C -e -t bankserver1.bank.holding | holding-pivot --changed-only |
+    psql -c "\\copy holding_pivot from stdin csv"
+  holding-pivot --fields email,plan --id-field customer_id --user-field account_id \\
+    --created-field created_at < customers.jsonl
+
+Exit status:
+  0    every line was an event, a tombstone or a deliberate skip
+  1    some lines were rejected (reported on stderr; the others were converted),
+       or --strict stopped at the first
+  2    usage error
+  3    an input could not be read, or the output or --errors file not written
+  130  interrupted (SIGINT), 143 terminated (SIGTERM): rows of every line read are written
+`;
+
+function list(value: string): string[] {
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new InvalidArgumentError('expected a comma-separated list of column names.');
+  return items;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+function size(value: string): number {
+  const m = /^(\d+)\s*([kmg]?)(?:i?b)?$/i.exec(value.trim());
+  const bytes = m ? Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toLowerCase()] ?? NaN) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new InvalidArgumentError('expected a size in bytes, such as 1048576, 512K or 64M.');
+  return bytes;
+}
+
+function version(): string {
+  // Two levels up from src/cli and from dist/cli alike.
+  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+  return pkg.version;
+}
+
+/** Reads the command line; throws ArgsExit for --help, --version and usage errors. */
+export function parseArgs(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): RunConfig {
+  const program = new Command()
+    .name('holding-pivot')
+    .usage('[options] [file...]')
+    .description('Turn Debezium change events into field-level CSV rows for an SQL audit trail.')
+    .argument('[file...]', 'files to read in order, like cat; "-" or none reads stdin')
+    .version(version(), '-V, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'print this help and exit')
+    .option('--fields <list>', 'comma-separated columns to track, one row each', list, [...DEFAULT_OPTIONS.fields])
+    .option('--id-field <column>', 'column the holding_id comes from', DEFAULT_OPTIONS.idField)
+    .option('--user-field <column>', 'column the user_id comes from', DEFAULT_OPTIONS.userField)
+    .option('--created-field <column>', 'column datetime_created comes from ("" for none)', DEFAULT_OPTIONS.createdField)
+    .option('--snapshot', 'also pivot snapshot reads (op "r") like creates; skipped by default')
+    .option('--changed-only', 'leave out update rows whose field did not change')
+    .addOption(
+      new Option('--timestamps <mode>', 'iso: ISO 8601 UTC; epoch: the raw numbers, as stream.py wrote them')
+        .choices(TIMESTAMP_MODES)
+        .default('iso' satisfies TimestampMode),
+    )
+    .option('--header', 'write the column names as the first row')
+    .option('--errors <file>', 'append every rejected line, verbatim, to this file')
+    .option('--strict', 'stop at the first rejected line')
+    .option('--max-line-bytes <size>', 'reject longer lines without holding them in memory', size, DEFAULT_MAX_LINE_BYTES)
+    .option('--stats', 'print a summary on stderr at the end (always shown on a terminal)')
+    .option('-q, --quiet', 'no warnings (rejected lines are still reported)')
+    .addHelpText('after', EXAMPLES)
+    .exitOverride()
+    .configureOutput({
+      writeOut: out,
+      writeErr: err,
+      outputError: (message, write) =>
+        write(`holding-pivot: ${message.replace(/^error: /, '').trimEnd()} (see holding-pivot --help)\n`),
+    });
+
+  try {
+    program.parse(argv as string[], { from: 'node' });
+  } catch (error) {
+    if (error instanceof CommanderError) throw new ArgsExit(error.exitCode === 0 ? 0 : 2);
+    throw error;
+  }
+  const o = program.opts<{
+    fields: string[];
+    idField: string;
+    userField: string;
+    createdField: string;
+    snapshot?: boolean;
+    changedOnly?: boolean;
+    timestamps: TimestampMode;
+    header?: boolean;
+    errors?: string;
+    strict?: boolean;
+    maxLineBytes: number;
+    stats?: boolean;
+    quiet?: boolean;
+  }>();
+  const inputs = program.args.length > 0 ? program.args : ['-'];
+  return {
+    pivot: {
+      fields: o.fields,
+      idField: o.idField,
+      userField: o.userField,
+      createdField: o.createdField,
+      snapshot: o.snapshot === true,
+      changedOnly: o.changedOnly === true,
+      timestamps: o.timestamps,
+    },
+    inputs,
+    header: o.header === true,
+    errorsFile: o.errors,
+    strict: o.strict === true,
+    maxLineBytes: o.maxLineBytes,
+    stats: o.stats === true,
+    quiet: o.quiet === true,
+  };
+}

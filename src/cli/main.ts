@@ -1,0 +1,47 @@
+import { createReadStream } from 'node:fs';
+import { ArgsExit, parseArgs } from './args.js';
+import type { RunIo, Signal } from './run.js';
+
+/** The real process's streams, clock and signals. */
+export function processIo(): RunIo {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stderrIsTty: process.stderr.isTTY === true,
+    now: Date.now,
+    openInput: (path) => createReadStream(path),
+    onSignal: (listener) => {
+      let received = 0;
+      const handle = (signal: Signal): void => {
+        // A second signal means "now": the user is not waiting for the rows in flight.
+        if (++received > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+        listener(signal);
+      };
+      process.on('SIGINT', handle);
+      process.on('SIGTERM', handle);
+      return () => {
+        process.off('SIGINT', handle);
+        process.off('SIGTERM', handle);
+      };
+    },
+  };
+}
+
+/** Runs holding-pivot with process.argv-style arguments; resolves to the exit status. */
+export async function main(argv: readonly string[], io: RunIo = processIo()): Promise<number> {
+  let config;
+  try {
+    config = parseArgs(
+      argv,
+      (text) => io.stdout.write(text),
+      (text) => io.stderr.write(text),
+    );
+  } catch (error) {
+    if (error instanceof ArgsExit) return error.status;
+    throw error;
+  }
+  // Loaded only now, so --help and --version start as fast as node itself.
+  const { run } = await import('./run.js');
+  return run(config, io);
+}

@@ -1,0 +1,208 @@
+import { decodeConnectSchema, type DecodedSchema } from './connect-schema.js';
+import { validateChangeEvent, type ChangeEvent } from './event.js';
+import { parseExactJson } from './exact-json.js';
+import { endOfJsonValue } from './json-scan.js';
+import type { PivotOptions } from './options.js';
+import { pivotEvent, type PivotResult } from './pivot.js';
+import { NEEDS_EXACT_NUMBERS } from './values.js';
+
+/** What became of one input line. */
+export type LineOutcome = PivotResult | { readonly kind: 'tombstone' };
+
+const TOMBSTONE: LineOutcome = { kind: 'tombstone' };
+const rejected = (reason: string): LineOutcome => ({ kind: 'rejected', reason });
+
+type JsonObject = Record<string, unknown>;
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const describe = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+
+/** Where a value can be read again, exactly: the JSON text it came from and the keys leading to it. */
+interface ValueSource {
+  readonly text: string;
+  readonly path: readonly string[];
+}
+
+/** A schema seen before, and the exact text every line carrying it starts with. */
+interface KnownSchema {
+  /** `{"schema":<schema>,"payload":` */
+  readonly prefix: string;
+  readonly schema: DecodedSchema | null;
+}
+
+const ENVELOPE_START = '{"schema":';
+const PAYLOAD_KEY = ',"payload":';
+// A topic rarely mixes more than a handful of schemas; this bounds the work per line when it does.
+const MAX_KNOWN_SCHEMAS = 8;
+// Keeping a prefix pins its text; a pathological multi-megabyte schema is not worth caching.
+const MAX_PREFIX_LENGTH = 1 << 20;
+
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
+  }
+  return true;
+}
+
+function jsonError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // V8 quotes the input in some messages; the reporter shows an excerpt of the line already.
+  const token = /^Unexpected token '(.+?)', .* is not valid JSON$/s.exec(message);
+  return `not JSON (${token ? `unexpected ${JSON.stringify(token[1])}` : message})`;
+}
+
+function isTransactionMetadata(value: JsonObject): boolean {
+  return (value['status'] === 'BEGIN' || value['status'] === 'END') && typeof value['id'] === 'string';
+}
+
+function isHeartbeat(value: JsonObject): boolean {
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === 'ts_ms' && typeof value['ts_ms'] === 'number';
+}
+
+function isKcatJson(value: JsonObject): boolean {
+  return (
+    typeof value['topic'] === 'string' &&
+    typeof value['partition'] === 'number' &&
+    typeof value['offset'] === 'number' &&
+    'payload' in value
+  );
+}
+
+/** Nothing a line holds may crash the filter: whatever still throws rejects the line instead. */
+function guarded(decode: () => LineOutcome): LineOutcome {
+  try {
+    return decode();
+  } catch (error) {
+    // RangeError: a value nested too deeply to format, or a string too long to build.
+    if (error instanceof RangeError) return rejected(`cannot be converted (${error.message})`);
+    return rejected(`internal error, please report it (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/**
+ * Turns one line of input — a Debezium message value in any of the forms kcat and Kafka's tools
+ * print — into pivot rows, or says why it yields none. Pure but for one cache: the text of the
+ * schemas it has met, so that the ~80% of an enveloped line that is schema is parsed once per
+ * schema instead of once per line.
+ */
+export class LineDecoder {
+  private readonly known: KnownSchema[] = [];
+
+  constructor(private readonly options: PivotOptions) {}
+
+  /** Decodes a line (without its line end); `insertedAt` becomes the rows' datetime_inserted. */
+  decode(line: string, insertedAt: string): LineOutcome {
+    return guarded(() => this.decodeValueText(line, insertedAt, true));
+  }
+
+  /** The same as decode, but never takes the shortcut: the reference the shortcut is tested against. */
+  decodeWithoutShortcut(line: string, insertedAt: string): LineOutcome {
+    return guarded(() => new LineDecoder(this.options).decodeFull(line, insertedAt, true));
+  }
+
+  private decodeValueText(text: string, insertedAt: string, outer: boolean): LineOutcome {
+    const shortcut = this.decodeKnownEnvelope(text, insertedAt);
+    return shortcut ?? this.decodeFull(text, insertedAt, outer);
+  }
+
+  /** The shortcut: a line that starts with a known schema's exact text needs only its payload parsed. */
+  private decodeKnownEnvelope(text: string, insertedAt: string): LineOutcome | undefined {
+    for (let i = 0; i < this.known.length; i++) {
+      const known = this.known[i] as KnownSchema;
+      const { prefix } = known;
+      // Comparing equal-length slices is far faster in V8 than startsWith for long prefixes.
+      if (text.length <= prefix.length || text.slice(0, prefix.length) !== prefix) continue;
+      let end = text.length;
+      while (end > prefix.length && isBlank(text[end - 1] as string)) end--;
+      if (text.charCodeAt(end - 1) !== 0x7d) return undefined;
+      const payloadText = text.slice(prefix.length, end - 1);
+      let payload: unknown;
+      try {
+        payload = JSON.parse(payloadText);
+      } catch {
+        // Not `<payload>}`: something follows the payload. Let the full parse judge the line.
+        return undefined;
+      }
+      if (i > 0) {
+        this.known.splice(i, 1);
+        this.known.unshift(known);
+      }
+      if (payload === null) return TOMBSTONE;
+      return this.fromValue(payload, known.schema, { text: payloadText, path: [] }, insertedAt);
+    }
+    return undefined;
+  }
+
+  private decodeFull(text: string, insertedAt: string, outer: boolean): LineOutcome {
+    if (isBlank(text)) return TOMBSTONE;
+    const trimmed = text.length <= 12 ? text.trim() : text;
+    // kcat -Z prints a null value as NULL; kafka-console-consumer prints null.
+    if (trimmed === 'NULL' || trimmed === 'null') return TOMBSTONE;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      return rejected(jsonError(error));
+    }
+    if (!isObject(parsed)) return rejected(`not a Debezium change event (the line is ${describe(parsed)})`);
+    if (outer && isKcatJson(parsed)) return this.fromKcatJson(parsed, text, insertedAt);
+    if ('schema' in parsed && 'payload' in parsed) {
+      if (parsed['payload'] === null) return TOMBSTONE;
+      const schema = decodeConnectSchema(parsed['schema']);
+      if (typeof schema === 'string') return rejected(schema);
+      this.remember(text, schema);
+      return this.fromValue(parsed['payload'], schema, { text, path: ['payload'] }, insertedAt);
+    }
+    return this.fromValue(parsed, null, { text, path: [] }, insertedAt);
+  }
+
+  /** kcat -J: the message value is a JSON string inside the line (or an object, with -s avro). */
+  private fromKcatJson(line: JsonObject, text: string, insertedAt: string): LineOutcome {
+    const value = line['payload'];
+    const where = `topic ${String(line['topic'])}, partition ${String(line['partition'])}, offset ${String(line['offset'])}`;
+    let outcome: LineOutcome;
+    if (value === null) return TOMBSTONE;
+    if (typeof value === 'string') outcome = this.decodeValueText(value, insertedAt, false);
+    else if (isObject(value)) outcome = this.fromValue(value, null, { text, path: ['payload'] }, insertedAt);
+    else outcome = rejected(`kcat -J "payload" is ${describe(value)}`);
+    return outcome.kind === 'rejected' ? rejected(`${outcome.reason} (${where})`) : outcome;
+  }
+
+  /** Learns the exact text of an envelope's schema, so later lines with it take the shortcut. */
+  private remember(text: string, schema: DecodedSchema | null): void {
+    if (!text.startsWith(ENVELOPE_START)) return;
+    const end = endOfJsonValue(text, ENVELOPE_START.length);
+    if (end > MAX_PREFIX_LENGTH || !text.startsWith(PAYLOAD_KEY, end)) return;
+    // Concatenating then slicing makes V8 copy the prefix, so it does not pin the whole line.
+    const prefix = (text.slice(0, end + PAYLOAD_KEY.length) + ' ').slice(0, -1);
+    if (this.known.some((k) => k.prefix === prefix)) return;
+    this.known.unshift({ prefix, schema });
+    if (this.known.length > MAX_KNOWN_SCHEMAS) this.known.pop();
+  }
+
+  private fromValue(value: unknown, schema: DecodedSchema | null, source: ValueSource, insertedAt: string): LineOutcome {
+    if (!isObject(value)) return rejected(`not a Debezium change event (the payload is ${describe(value)})`);
+    if (!('op' in value)) {
+      if (isTransactionMetadata(value)) return { kind: 'skipped', what: 'transaction' };
+      if (isHeartbeat(value)) return { kind: 'skipped', what: 'heartbeat' };
+      return rejected('not a Debezium change event (no "op")');
+    }
+    const event = validateChangeEvent(value);
+    if (typeof event === 'string') return rejected(event);
+    const ctx = { options: this.options, schema, insertedAt };
+    try {
+      return pivotEvent(event, ctx);
+    } catch (error) {
+      if (error !== NEEDS_EXACT_NUMBERS) throw error;
+    }
+    // A number beyond what a double holds exactly: read the event again, keeping every number's digits.
+    let exact: unknown = parseExactJson(source.text);
+    for (const key of source.path) exact = (exact as JsonObject)[key];
+    return pivotEvent(exact as ChangeEvent, ctx);
+  }
+}

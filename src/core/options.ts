@@ -1,0 +1,28 @@
+/** How timestamps are written: ISO 8601 UTC text, or the raw epoch numbers found in the event. */
+export const TIMESTAMP_MODES = ['iso', 'epoch'] as const;
+export type TimestampMode = (typeof TIMESTAMP_MODES)[number];
+
+/** Everything the pure core needs to know to pivot an event. */
+export interface PivotOptions {
+  /** Columns tracked field by field: one output row per field per event. */
+  readonly fields: readonly string[];
+  readonly idField: string;
+  readonly userField: string;
+  /** The column datetime_created comes from; '' for a table that has none. */
+  readonly createdField: string;
+  /** Pivot snapshot reads (`op` "r") like creates instead of skipping them. */
+  readonly snapshot: boolean;
+  /** Drop update rows whose field did not change. */
+  readonly changedOnly: boolean;
+  readonly timestamps: TimestampMode;
+}
+
+export const DEFAULT_OPTIONS: PivotOptions = {
+  fields: ['holding_stock', 'holding_quantity'],
+  idField: 'holding_id',
+  userField: 'user_id',
+  createdField: 'datetime_created',
+  snapshot: false,
+  changedOnly: false,
+  timestamps: 'iso',
+};

@@ -1,0 +1,69 @@
+/**
+ * Epoch numbers (as Debezium and Kafka Connect encode temporal columns) to ISO 8601 text.
+ * Each function returns null when the value cannot be written as ISO text PostgreSQL reads
+ * back (years 0001–9999); the caller then keeps the raw number and says so.
+ */
+
+/** How many units of a precision make one millisecond, and the fraction digits to write. */
+export const PRECISIONS = {
+  ms: { perMs: 1, digits: 3 },
+  us: { perMs: 1_000, digits: 6 },
+  ns: { perMs: 1_000_000, digits: 9 },
+} as const;
+export type Precision = keyof typeof PRECISIONS;
+
+const MIN_MS = -62_135_596_800_000; // 0001-01-01T00:00:00.000Z
+const MAX_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+const MS_PER_DAY = 86_400_000;
+
+/** Splits an integer count of units into whole milliseconds and the remaining units (≥ 0). */
+function splitMs(value: number | bigint, perMs: number): [ms: number, rest: number] | null {
+  if (typeof value === 'number') {
+    const ms = Math.floor(value / perMs);
+    return [ms, value - ms * perMs];
+  }
+  const per = BigInt(perMs);
+  let ms = value / per;
+  let rest = value % per;
+  if (rest < 0n) {
+    ms -= 1n;
+    rest += per;
+  }
+  if (ms < BigInt(MIN_MS) || ms > BigInt(MAX_MS)) return null;
+  return [Number(ms), Number(rest)];
+}
+
+/** An instant counted in `precision` units since 1970-01-01T00:00:00Z, as ISO 8601 UTC with `Z`. */
+export function epochToIso(value: number | bigint, precision: Precision): string | null {
+  const { perMs, digits } = PRECISIONS[precision];
+  const split = splitMs(value, perMs);
+  if (split === null) return null;
+  const [ms, rest] = split;
+  if (ms < MIN_MS || ms > MAX_MS) return null;
+  const iso = new Date(ms).toISOString();
+  if (digits === 3) return iso;
+  return `${iso.slice(0, -1)}${String(rest).padStart(digits - 3, '0')}Z`;
+}
+
+/** Days since 1970-01-01 as an ISO 8601 date. */
+export function epochDaysToDate(days: number | bigint): string | null {
+  const n = Number(days);
+  if (!Number.isSafeInteger(n)) return null;
+  const ms = n * MS_PER_DAY;
+  if (ms < MIN_MS || ms > MAX_MS) return null;
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** A time of day counted in `precision` units since midnight, as HH:MM:SS with its fraction. */
+export function timeOfDay(value: number | bigint, precision: Precision): string | null {
+  const { perMs, digits } = PRECISIONS[precision];
+  const n = Number(value);
+  const perSecond = perMs * 1000;
+  // PostgreSQL's time type goes up to 24:00:00 inclusive.
+  if (!Number.isSafeInteger(n) || n < 0 || n > 86_400 * perSecond) return null;
+  const seconds = Math.floor(n / perSecond);
+  const fraction = n - seconds * perSecond;
+  const pad2 = (x: number): string => String(x).padStart(2, '0');
+  const hms = `${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
+  return `${hms}.${String(fraction).padStart(digits, '0')}`;
+}
