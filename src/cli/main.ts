@@ -2,14 +2,26 @@ import { createReadStream } from 'node:fs';
 import { ArgsExit, parseArgs } from './args.js';
 import type { RunIo, Signal } from './run.js';
 
-/** The real process's streams, clock and signals. */
+/**
+ * The clock for datetime_inserted. SOURCE_DATE_EPOCH (seconds), the reproducible-builds
+ * convention, pins it, so the same input gives byte-identical output.
+ */
+export function dataClock(env: NodeJS.ProcessEnv): () => number {
+  const pinned = env['SOURCE_DATE_EPOCH'];
+  if (pinned === undefined || !/^\d+$/.test(pinned)) return Date.now;
+  const ms = Number(pinned) * 1000;
+  return () => ms;
+}
+
+/** The real process's streams, clocks and signals. */
 export function processIo(): RunIo {
   return {
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     stderrIsTty: process.stderr.isTTY === true,
-    now: Date.now,
+    now: dataClock(process.env),
+    elapsedClock: Date.now,
     openInput: (path) => createReadStream(path),
     onSignal: (listener) => {
       let received = 0;

@@ -19,8 +19,10 @@ export interface RunIo {
   readonly stdout: Writable;
   readonly stderr: Writable;
   readonly stderrIsTty: boolean;
-  /** Milliseconds since the epoch. */
+  /** Milliseconds since the epoch, for datetime_inserted. */
   readonly now: () => number;
+  /** Milliseconds, for the live count and the summary's duration. */
+  readonly elapsedClock: () => number;
   readonly openInput: (path: string) => Readable;
   /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe function. */
   readonly onSignal: (listener: (signal: Signal) => void) => () => void;
@@ -47,7 +49,7 @@ function insertedAtClock(now: () => number, epoch: boolean): () => string {
 
 /** Converts every input in turn to CSV on stdout; returns the exit status. */
 export async function run(config: RunConfig, io: RunIo): Promise<number> {
-  const reporter = new Reporter(io.stderr, { quiet: config.quiet, stats: config.stats, tty: io.stderrIsTty, now: io.now });
+  const reporter = new Reporter(io.stderr, { quiet: config.quiet, stats: config.stats, tty: io.stderrIsTty, now: io.elapsedClock });
   let deadLetter: DeadLetter | null = null;
   if (config.errorsFile !== undefined) {
     try {

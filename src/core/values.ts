@@ -50,7 +50,7 @@ function hasInexactNumber(value: unknown): boolean {
 
 /** JSON text of a structured value (arrays, structs), numbers written as in the source. */
 function structuredText(value: object): string {
-  if (value instanceof ExactNumber) return value.text;
+  if (value instanceof ExactNumber) return plainDecimal(value.text);
   if (Array.isArray(value)) return `[${value.map((v) => jsonText(v)).join(',')}]`;
   return `{${Object.entries(value)
     .map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`)
