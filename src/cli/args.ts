@@ -45,6 +45,9 @@ Exit status:
   2    usage error
   3    an input could not be read, or the output or --errors file not written
   130  interrupted (SIGINT), 143 terminated (SIGTERM): rows of every line read are written
+
+Environment:
+  SOURCE_DATE_EPOCH  pin datetime_inserted to this Unix time in seconds (reproducible output)
 `;
 
 function list(value: string): string[] {
@@ -77,7 +80,11 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
     .argument('[file...]', 'files to read in order, like cat; "-" or none reads stdin')
     .version(version(), '-V, --version', 'print the version and exit')
     .helpOption('-h, --help', 'print this help and exit')
-    .option('--fields <list>', 'comma-separated columns to track, one row each', list, [...DEFAULT_OPTIONS.fields])
+    .addOption(
+      new Option('--fields <list>', 'comma-separated columns to track, one row each')
+        .argParser(list)
+        .default([...DEFAULT_OPTIONS.fields], DEFAULT_OPTIONS.fields.join(',')),
+    )
     .option('--id-field <column>', 'column the holding_id comes from', DEFAULT_OPTIONS.idField)
     .option('--user-field <column>', 'column the user_id comes from', DEFAULT_OPTIONS.userField)
     .option('--created-field <column>', 'column datetime_created comes from ("" for none)', DEFAULT_OPTIONS.createdField)
@@ -91,7 +98,11 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
     .option('--header', 'write the column names as the first row')
     .option('--errors <file>', 'append every rejected line, verbatim, to this file')
     .option('--strict', 'stop at the first rejected line')
-    .option('--max-line-bytes <size>', 'reject longer lines without holding them in memory', size, DEFAULT_MAX_LINE_BYTES)
+    .addOption(
+      new Option('--max-line-bytes <size>', 'reject longer lines without holding them in memory')
+        .argParser(size)
+        .default(DEFAULT_MAX_LINE_BYTES, '64M'),
+    )
     .option('--stats', 'print a summary on stderr at the end (always shown on a terminal)')
     .option('-q, --quiet', 'no warnings (rejected lines are still reported)')
     .addHelpText('after', EXAMPLES)
