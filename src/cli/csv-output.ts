@@ -1,13 +1,14 @@
-import { stringify } from 'csv-stringify/sync';
+import { stringify, type Options } from 'csv-stringify/sync';
 import type { Writable } from 'node:stream';
 import type { Row } from '../core/columns.js';
 
-const CSV_OPTIONS = {
+const CSV_OPTIONS: Options = {
   // An empty string must read back as '' and NULL as NULL: PostgreSQL's COPY … CSV takes an
   // unquoted empty field for NULL and "" for ''. quoted_match leaves nulls unquoted, unlike quoted_empty.
-  quoted_match: /^$/,
+  // csv-stringify quotes \n by itself but not a lone \r, which COPY would take for a line end.
+  quoted_match: [/^$/, /\r/],
   record_delimiter: 'unix',
-} as const;
+};
 
 /** RFC 4180 text of rows, one record per row, each ending in \n. */
 export function csvText(rows: readonly Row[]): string {

@@ -6,6 +6,9 @@ import type { DeadLetter } from './dead-letter.js';
 import type { LineFlag, LineGuard } from './line-guard.js';
 import { excerpt, type Counts, type Reporter } from './reporter.js';
 
+/** Rows held back for one write at most; about one input chunk's worth of enveloped events. */
+const MAX_BATCH_ROWS = 512;
+
 /** Aborts an input's pipeline: the output's reader left, or --strict met a rejected line. */
 export class StopReading extends Error {
   constructor(readonly why: 'output-closed' | 'strict') {
@@ -57,7 +60,10 @@ export class LineSink extends Writable {
       this.flush();
       return done(new StopReading('strict'));
     }
-    if (!this.flushQueued) {
+    if (this.batch.length >= MAX_BATCH_ROWS) {
+      // A source that never yields (an in-memory stream) would otherwise batch everything.
+      this.flush();
+    } else if (!this.flushQueued) {
       this.flushQueued = true;
       // split2 hands over a chunk's lines one by one in one go: their rows are written together.
       queueMicrotask(() => this.flush());

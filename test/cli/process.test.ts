@@ -1,0 +1,152 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { holding, holdingEventLine, type HoldingChange } from '../support/debezium-events.js';
+import { BIN, Child, TEST_ENV } from '../support/spawn.js';
+
+const T = 1624744200000001;
+const create = (id: number, stock = 'VFIAX'): string =>
+  holdingEventLine({ op: 'c', before: null, after: holding(id, 1, stock, 10, T), tsMs: 1624744320500, txId: id, lsn: id } satisfies HoldingChange, false);
+const rowsFor = (id: number, stock = 'VFIAX'): string =>
+  `${id},1,holding_stock,,${stock},2021-06-26T21:50:00.000001Z,,,2026-01-01T00:00:00.000Z,c\n` +
+  `${id},1,holding_quantity,,10,2021-06-26T21:50:00.000001Z,,,2026-01-01T00:00:00.000Z,c\n`;
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'holding-pivot-'));
+});
+
+const run = (args: string[], input: string | Buffer = '', cwd = dir) =>
+  spawnSync(process.execPath, [BIN, ...args], { cwd, env: TEST_ENV, input, encoding: 'utf8', maxBuffer: 1 << 28 });
+
+describe('the binary in a pipeline', () => {
+  it('exits 0, silently and at once, when its reader goes away (| head -1)', () => {
+    writeFileSync(join(dir, 'one.jsonl'), `${create(1)}\n`);
+    const result = spawnSync('bash', ['-c', `yes "$(cat one.jsonl)" | node "${BIN}" | head -1; echo "status \${PIPESTATUS[1]}" >&2`], {
+      cwd: dir,
+      env: TEST_ENV,
+      encoding: 'utf8',
+      timeout: 20_000,
+      // bash reads ~/.bashrc when its stdin is a socket, as if run by sshd.
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(result.stdout).toBe(rowsFor(1).split('\n')[0] + '\n');
+    expect(result.stderr).toBe('status 0\n');
+  });
+
+  it('reads files and stdin in the order given, numbering lines per input', () => {
+    writeFileSync(join(dir, 'a.jsonl'), `${create(1)}\nbad a\n`);
+    writeFileSync(join(dir, 'b.jsonl'), `${create(3)}\n\nbad b\n`);
+    const result = run(['a.jsonl', '-', 'b.jsonl'], `${create(2)}\nbad stdin\n`);
+    expect(result.stdout).toBe(rowsFor(1) + rowsFor(2) + rowsFor(3));
+    expect(result.stderr).toBe(
+      'holding-pivot: a.jsonl:2: not JSON (unexpected "b"): "bad a"\n' +
+        'holding-pivot: stdin:2: not JSON (unexpected "b"): "bad stdin"\n' +
+        'holding-pivot: b.jsonl:3: not JSON (unexpected "b"): "bad b"\n',
+    );
+    expect(result.status).toBe(1);
+  });
+
+  it('writes each line’s rows as soon as the line arrives, without waiting for more input', async () => {
+    const child = new Child([]);
+    child.process.stdin.write(`${create(1)}\n`);
+    await child.waitForLines(2);
+    expect(child.stdout).toBe(rowsFor(1));
+    child.process.stdin.write(`${create(2)}\n`);
+    await child.waitForLines(4);
+    child.process.stdin.end();
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    expect(child.stdout).toBe(rowsFor(1) + rowsFor(2));
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('on %s stops reading, writes the rows of every whole line read, and exits %i', async (signal, status) => {
+    const child = new Child(['--stats']);
+    child.process.stdin.write(`${create(1)}\n${create(2)}\n${create(3).slice(0, 50)}`);
+    await child.waitForLines(4);
+    child.process.kill(signal);
+    expect(await child.exited).toEqual({ code: status, signal: null });
+    expect(child.stdout).toBe(rowsFor(1) + rowsFor(2));
+    expect(child.stderr).toMatch(/^holding-pivot: 2 lines, 2 events → 4 rows, 0 tombstones, 0 skipped, 0 rejected, [\d.]+ s\n$/);
+  });
+});
+
+describe('bad input never crashes the filter nor loses the events around it', () => {
+  it('rejects lines that are not UTF-8, keeping their bytes in the --errors file', () => {
+    const bad = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]);
+    const input = Buffer.concat([Buffer.from(`${create(1)}\n`), bad, Buffer.from(`not json\r\n${create(2)}\n`)]);
+    writeFileSync(join(dir, 'dead.jsonl'), 'kept\n');
+    const result = run(['--errors', 'dead.jsonl'], input);
+    expect(result.stdout).toBe(rowsFor(1) + rowsFor(2));
+    expect(result.stderr).toBe(
+      'holding-pivot: stdin:2: not valid UTF-8: "{\\"��\\"}"\n' + 'holding-pivot: stdin:3: not JSON (unexpected "o"): "not json"\n',
+    );
+    expect(result.status).toBe(1);
+    expect(readFileSync(join(dir, 'dead.jsonl'))).toEqual(Buffer.concat([Buffer.from('kept\n'), bad, Buffer.from('not json\r\n')]));
+  });
+
+  it('rejects a line over --max-line-bytes without keeping it, and goes on', () => {
+    const huge = `{"op":"c","after":{"holding_id":1,"holding_stock":"${'x'.repeat(5 * 1024 * 1024)}"}}`;
+    const result = run(['--max-line-bytes', '1M'], `${create(1)}\n${huge}\n${create(2)}`);
+    expect(result.stdout).toBe(rowsFor(1) + rowsFor(2));
+    expect(result.stderr).toBe(
+      `holding-pivot: stdin:2: line of ${huge.length.toLocaleString('en-US')} bytes is over --max-line-bytes 1,048,576 (not kept, not copied to --errors): ${JSON.stringify(huge.slice(0, 80))}… (256 characters)\n`,
+    );
+    expect(result.status).toBe(1);
+  });
+
+  it('converts a 5 MB line within the default limit', () => {
+    const stock = 'x'.repeat(5 * 1024 * 1024);
+    const result = run([], `${create(1, stock)}\n`);
+    expect(result.stdout).toBe(rowsFor(1, stock));
+    expect(result.status).toBe(0);
+  });
+
+  it('survives binary garbage, deep nesting and wrong types', () => {
+    const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256).filter((b) => b !== 0x0a));
+    const input = Buffer.concat([
+      garbage,
+      Buffer.from(`\n${create(1)}\n${'['.repeat(200_000)}${']'.repeat(200_000)}\n{"op":"c","after":[]}\n{"op":"c","after":{"holding_id":{"a":${'['.repeat(100_000)}1${']'.repeat(100_000)}}}}\n\0\0\0\n${create(2)}\n`),
+    ]);
+    const result = run(['--quiet'], input);
+    expect(result.stdout).toBe(rowsFor(1) + rowsFor(2));
+    const lines = result.stderr.split('\n');
+    const expected = [
+      'holding-pivot: stdin:1: not valid UTF-8: "',
+      'holding-pivot: stdin:3: not a Debezium change event (the line is an array): "[[[[',
+      'holding-pivot: stdin:4: "after": invalid input: expected record, received array: "{',
+      'holding-pivot: stdin:5: cannot be converted (Maximum call stack size exceeded): "{',
+      'holding-pivot: stdin:6: not JSON (unexpected "\\u0000"): "\\u0000\\u0000\\u0000"',
+      '',
+    ];
+    expect(lines).toHaveLength(expected.length);
+    lines.forEach((line, i) => expect(line.startsWith(expected[i] as string), `${line.slice(0, 200)}\n≠ ${expected[i]}`).toBe(true));
+    expect(result.status).toBe(1);
+  });
+});
+
+describe('diagnostics', () => {
+  it('prints a summary with --stats, and no warnings with --quiet', () => {
+    const update = holdingEventLine({ op: 'u', before: null, after: holding(1, 1, 'A', 1, T), tsMs: 1624744320500, txId: 1, lsn: 1 }, false);
+    const loud = run(['--stats'], `${update}\n\n{"ts_ms":1}\nnope\n`);
+    expect(loud.stderr.replace(/[\d.]+ s\n$/, 'T s\n')).toBe(
+      'holding-pivot: stdin:1: warning: updates of bank.holding carry no "before" image, so old_value is NULL; run ALTER TABLE bank.holding REPLICA IDENTITY FULL\n' +
+        'holding-pivot: stdin:4: not JSON (unexpected "o"): "nope"\n' +
+        'holding-pivot: 4 lines, 1 event → 2 rows, 1 tombstone, 1 skipped (1 heartbeat), 1 rejected, T s\n',
+    );
+    const quiet = run(['--quiet'], `${update}\n`);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.status).toBe(0);
+  });
+
+  it('refuses an --errors file it cannot open before reading anything', () => {
+    const result = run(['--errors', join(dir, 'no/such/dir/dead.jsonl')], `${create(1)}\n`);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`holding-pivot: --errors ${join(dir, 'no/such/dir/dead.jsonl')}: cannot open (ENOENT: no such file or directory, open '${join(dir, 'no/such/dir/dead.jsonl')}')\n`);
+    expect(result.status).toBe(3);
+  });
+});
