@@ -44,6 +44,11 @@ export class CsvOutput {
     return this.closed;
   }
 
+  /** True while the destination takes more without waiting. */
+  get isWritable(): boolean {
+    return !this.full || this.closed;
+  }
+
   write(rows: readonly Row[]): void {
     if (rows.length === 0 || this.closed) return;
     if (!this.out.write(csvText(rows))) this.full = true;

@@ -6,6 +6,9 @@ export type LineFlag =
   | { readonly kind: 'too-long'; readonly bytes: number; readonly head: Buffer }
   | { readonly kind: 'invalid-utf8'; readonly raw: Buffer };
 
+/** Flags by 1-based line number, set by the guard and taken by the line processor. */
+export type LineFlags = Map<number, LineFlag>;
+
 const NEWLINE = 0x0a;
 const HEAD_BYTES = 256;
 const EMPTY_LINE = Buffer.from('\n');
@@ -18,8 +21,6 @@ const EMPTY_LINE = Buffer.from('\n');
  * line that is not UTF-8. Both are recorded by line number for the sink to reject.
  */
 export class LineGuard extends Transform {
-  /** Lines flagged so far and not yet taken, by 1-based line number. */
-  private readonly flags = new Map<number, LineFlag>();
   /** Lines forwarded so far. */
   private lines = 0;
   private held: Buffer[] = [];
@@ -28,15 +29,17 @@ export class LineGuard extends Transform {
   private overflow: { bytes: number; head: Buffer } | null = null;
   private stopped = false;
 
-  constructor(private readonly maxLineBytes: number) {
+  /**
+   * @param flags where to record lines that cannot be decoded, by number
+   * @param afterChunk called with the transform's callback once a chunk's lines are forwarded, so
+   *   the consumer can hold the next chunk back until it has written what this one gave
+   */
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly flags: LineFlags,
+    private readonly afterChunk: (proceed: () => void) => void = (proceed) => proceed(),
+  ) {
     super();
-  }
-
-  /** The flag of a line, if it has one; each flag is handed out once. */
-  takeFlag(line: number): LineFlag | undefined {
-    const flag = this.flags.get(line);
-    if (flag !== undefined) this.flags.delete(line);
-    return flag;
   }
 
   /** Stops at the last whole line forwarded: later input, and the line in progress, are dropped. */
@@ -60,7 +63,7 @@ export class LineGuard extends Transform {
     const last = chunk.lastIndexOf(NEWLINE);
     if (last > first) this.forwardLines(chunk.subarray(first + 1, last + 1));
     if (last + 1 < chunk.length) this.hold(chunk.subarray(last + 1));
-    done();
+    this.afterChunk(() => done());
   }
 
   override _flush(done: TransformCallback): void {

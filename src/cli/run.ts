@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream/promises';
-import type { Readable, Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import split2 from 'split2';
 import { COLUMNS, type Row } from '../core/columns.js';
 import { LineDecoder } from '../core/line-decoder.js';
@@ -7,8 +7,8 @@ import type { RunConfig } from './args.js';
 import { CsvOutput } from './csv-output.js';
 import { DeadLetter } from './dead-letter.js';
 import { EXIT, exitStatus } from './exit-codes.js';
-import { LineGuard } from './line-guard.js';
-import { LineSink, StopReading } from './line-sink.js';
+import { LineGuard, type LineFlags } from './line-guard.js';
+import { LineProcessor, StrictStop } from './line-processor.js';
 import { Counts, Reporter } from './reporter.js';
 
 export type Signal = 'SIGINT' | 'SIGTERM';
@@ -60,7 +60,7 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
     }
   }
 
-  let current: { source: Readable; guard: LineGuard; sink: LineSink } | null = null;
+  let current: { source: Readable; guard: LineGuard; done: Writable } | null = null;
   let signal: Signal | null = null;
   let ioFailed = false;
   const stopCurrent = (): void => {
@@ -84,8 +84,8 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
     signal = received;
     if (current === null) return;
     // Stop reading, but let every line already read reach the output before the source goes.
-    const { source, guard, sink } = current;
-    sink.once('finish', () => source.destroy());
+    const { source, guard, done } = current;
+    done.once('finish', () => source.destroy());
     guard.stop();
   });
 
@@ -103,13 +103,17 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
         ioFailed = true;
         continue;
       }
-      const guard = new LineGuard(config.maxLineBytes);
-      const sink = new LineSink(context, name, guard);
-      current = { source, guard, sink };
+      const flags: LineFlags = new Map();
+      const processor = new LineProcessor(context, name, flags);
+      const guard = new LineGuard(config.maxLineBytes, flags, processor.afterChunk);
+      // split2 calls the processor for each line and passes nothing on: this only marks the end.
+      const done = new Writable({ objectMode: true, write: (_line, _encoding, next) => next() });
+      current = { source, guard, done };
       try {
-        await pipeline(source, guard, split2('\n'), sink);
+        await pipeline(source, guard, split2('\n', processor.take), done);
+        processor.flush();
       } catch (error) {
-        if (error instanceof StopReading || signal !== null || output.isClosed) break;
+        if (error instanceof StrictStop || signal !== null || output.isClosed) break;
         reporter.error(`${name}: cannot read (${errorText(error)})`);
         ioFailed = true;
       } finally {

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: the same validators, but it loads in a third of the time, and start-up counts in a pipe.
+import { z } from 'zod/mini';
 
 /** What the pivot needs to know about one column of the captured table. */
 export interface FieldType {
@@ -18,14 +19,14 @@ export interface DecodedSchema {
 const ConnectField = z.looseObject({
   field: z.string(),
   type: z.string(),
-  name: z.string().optional(),
-  parameters: z.record(z.string(), z.unknown()).optional(),
-  fields: z.array(z.unknown()).optional(),
+  name: z.optional(z.string()),
+  parameters: z.optional(z.record(z.string(), z.unknown())),
+  fields: z.optional(z.array(z.unknown())),
 });
 
 const ConnectEnvelope = z.looseObject({
   type: z.string(),
-  fields: z.array(z.unknown()).optional(),
+  fields: z.optional(z.array(z.unknown())),
 });
 
 function fieldType(field: z.infer<typeof ConnectField>): FieldType {

@@ -118,7 +118,7 @@ describe('bad input never crashes the filter nor loses the events around it', ()
     const expected = [
       'holding-pivot: stdin:1: not valid UTF-8: "',
       'holding-pivot: stdin:3: not a Debezium change event (the line is an array): "[[[[',
-      'holding-pivot: stdin:4: "after": invalid input: expected record, received array: "{',
+      'holding-pivot: stdin:4: "after": expected an object: "{',
       'holding-pivot: stdin:5: cannot be converted (Maximum call stack size exceeded): "{',
       'holding-pivot: stdin:6: not JSON (unexpected "\\u0000"): "\\u0000\\u0000\\u0000"',
       '',

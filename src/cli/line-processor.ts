@@ -1,20 +1,15 @@
-import { Writable } from 'node:stream';
 import type { Row } from '../core/columns.js';
 import type { LineDecoder, LineOutcome } from '../core/line-decoder.js';
 import type { CsvOutput } from './csv-output.js';
 import type { DeadLetter } from './dead-letter.js';
-import type { LineFlag, LineGuard } from './line-guard.js';
+import type { LineFlag, LineFlags } from './line-guard.js';
 import { excerpt, type Counts, type Reporter } from './reporter.js';
 
 /** Rows held back for one write at most; about one input chunk's worth of enveloped events. */
 const MAX_BATCH_ROWS = 512;
 
-/** Aborts an input's pipeline: the output's reader left, or --strict met a rejected line. */
-export class StopReading extends Error {
-  constructor(readonly why: 'output-closed' | 'strict') {
-    super(why);
-  }
-}
+/** Ends the run at the first rejected line under --strict, thrown through split2 to the pipeline. */
+export class StrictStop extends Error {}
 
 /** What every input of a run shares. */
 export interface RunContext {
@@ -36,10 +31,10 @@ function flagReason(flag: LineFlag, maxLineBytes: number): string {
 }
 
 /**
- * The end of one input's pipeline: numbers its lines, converts each, and writes the rows of all
- * the lines that arrived together in one go, as soon as they have arrived.
+ * Converts one input's lines as split2 hands them over (it is split2's mapper), numbering them,
+ * and writes the rows of all the lines of one chunk in one go, as soon as the chunk is split.
  */
-export class LineSink extends Writable {
+export class LineProcessor {
   private line = 0;
   private batch: Row[] = [];
   private flushQueued = false;
@@ -47,36 +42,38 @@ export class LineSink extends Writable {
   constructor(
     private readonly run: RunContext,
     private readonly name: string,
-    private readonly guard: LineGuard,
-  ) {
-    super({ objectMode: true, highWaterMark: 64 });
-  }
+    private readonly flags: LineFlags,
+  ) {}
 
-  override _write(text: string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    const { output } = this.run;
-    if (output.isClosed) return done(new StopReading('output-closed'));
+  /** split2's mapper: returns nothing, so split2 itself never buffers lines or rows. */
+  readonly take = (text: string): undefined => {
     const outcome = this.convert(text);
     if (outcome === 'stop') {
       this.flush();
-      return done(new StopReading('strict'));
+      throw new StrictStop('--strict');
     }
-    if (this.batch.length >= MAX_BATCH_ROWS) {
-      // A source that never yields (an in-memory stream) would otherwise batch everything.
-      this.flush();
-    } else if (!this.flushQueued) {
+    if (this.batch.length >= MAX_BATCH_ROWS) this.flush();
+    else if (!this.flushQueued) {
       this.flushQueued = true;
-      // split2 hands over a chunk's lines one by one in one go: their rows are written together.
+      // Normally the guard flushes when its chunk is done; this covers lines split2 hands over later.
       queueMicrotask(() => this.flush());
     }
-    output.whenWritable(() => done());
-  }
+    return undefined;
+  };
 
-  override _final(done: (error?: Error | null) => void): void {
+  /**
+   * Writes what the chunk's lines gave, then calls back once the output can take more: the
+   * guard waits for this before it takes the next chunk, which is how a slow reader slows reading.
+   */
+  readonly afterChunk = (proceed: () => void): void => {
     this.flush();
-    done();
-  }
+    const { output } = this.run;
+    if (output.isWritable) proceed();
+    else output.whenWritable(proceed);
+  };
 
-  private flush(): void {
+  /** Writes the rows converted so far. */
+  flush(): void {
     this.flushQueued = false;
     if (this.batch.length === 0) return;
     const rows = this.batch;
@@ -84,14 +81,18 @@ export class LineSink extends Writable {
     this.run.output.write(rows);
   }
 
+  private where(): string {
+    return `${this.name}:${this.line}`;
+  }
+
   private convert(text: string): 'stop' | undefined {
     const { counts, reporter } = this.run;
     this.line++;
     counts.lines++;
-    const where = `${this.name}:${this.line}`;
     let line = text.charCodeAt(text.length - 1) === 0x0d ? text.slice(0, -1) : text;
     if (this.line === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
-    const flag = this.guard.takeFlag(this.line);
+    const flag = this.flags.size === 0 ? undefined : this.flags.get(this.line);
+    if (flag !== undefined) this.flags.delete(this.line);
     const outcome: LineOutcome =
       flag === undefined ? this.run.decoder.decode(line, this.run.insertedAt()) : { kind: 'rejected', reason: flagReason(flag, this.run.maxLineBytes) };
     switch (outcome.kind) {
@@ -99,7 +100,7 @@ export class LineSink extends Writable {
         counts.events++;
         counts.rows += outcome.rows.length;
         for (const row of outcome.rows) this.batch.push(row);
-        for (const warning of outcome.warnings) reporter.warning(where, warning);
+        for (const warning of outcome.warnings) reporter.warning(this.where(), warning);
         return undefined;
       case 'tombstone':
         counts.tombstones++;
@@ -110,7 +111,7 @@ export class LineSink extends Writable {
       case 'rejected': {
         counts.rejected++;
         const shown = flag?.kind === 'too-long' ? excerpt(flag.head.toString('utf8')) : excerpt(line);
-        reporter.rejected(where, outcome.reason, shown);
+        reporter.rejected(this.where(), outcome.reason, shown);
         if (flag?.kind !== 'too-long') this.run.deadLetter?.write(flag?.kind === 'invalid-utf8' ? flag.raw : `${text}\n`);
         return this.run.strict ? 'stop' : undefined;
       }
