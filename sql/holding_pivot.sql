@@ -14,11 +14,11 @@
 -- timestamp column rejects.
 --
 -- Time zones: the tool writes every datetime as ISO 8601 UTC ending in Z. The columns are
--- `timestamp` (without time zone) holding that UTC wall-clock time. PostgreSQL silently ignores a
--- zone written in a literal that is read as `timestamp`
--- (https://www.postgresql.org/docs/current/datatype-datetime.html#DATATYPE-DATETIME-INPUT-TIME-STAMPS), so
--- '2021-06-26T21:50:00.000001Z' is stored as 2021-06-26 21:50:00.000001 whatever the session's
--- TimeZone is: loading is correct in any session, and nothing is shifted on the way in or out.
+-- `timestamp` (without time zone) holding that UTC wall-clock time. PostgreSQL silently ignores
+-- a zone written in a value read as `timestamp` (see "Time Stamps" in
+-- https://www.postgresql.org/docs/current/datatype-datetime.html), so '2021-06-26T21:50:00.000001Z'
+-- is stored as 2021-06-26 21:50:00.000001 whatever the session's TimeZone is: loading is correct
+-- in any session, and nothing is shifted on the way in or out.
 -- Compare these columns with UTC values ('2021-06-26 21:53', not now()): comparing them with a
 -- timestamptz converts them using the session's TimeZone. (If you would rather have PostgreSQL
 -- know they are UTC, `timestamptz` columns load the same CSV unchanged; the questions in

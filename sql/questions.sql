@@ -18,8 +18,11 @@
 --   NULL value; here the op says what a row is (u update, d delete; c and r are not changes).
 -- * "Most sold stock" did not filter on change_field = 'holding_stock', so a quantity could win
 --   (10 → 100 looks like "10" was sold); it only looked at updates (datetime_updated), while a
---   delete, stamped in datetime_deleted, is the plainest sale; BETWEEN included the end twice
---   over adjacent periods; and LIMIT 1 picked one of several equally sold stocks arbitrarily.
+--   delete, stamped in datetime_deleted, is the plainest sale; BETWEEN counts a sale at the
+--   boundary in both of two adjacent periods (here `to` is exclusive); and LIMIT 1 picked one of
+--   several equally sold stocks arbitrarily.
+--
+-- Needs psql 10 or later (\if, :{?name}).
 
 \set ON_ERROR_STOP on
 

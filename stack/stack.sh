@@ -7,13 +7,16 @@
 # Jars come from Maven Central (stack/pom.xml), everything else from Debian packages.
 #
 # usage: stack/stack.sh deps | start | register <connector.json> [key=value ...] | status | psql [args]
-#                       | topic-count <topic> | wait-topic <topic> <count> [secs] | stop | logs [n] | clean
+#                       | createdb <name> | topic-count <topic> | wait-topic <topic> <count> [secs]
+#                       | stop | logs [n] | clean
 #   deps      install kcat, jq, PostgreSQL, Java, Maven (apt) if missing; fetch the jars (quick when done)
 #   start     fresh PG cluster (+ db/init/*.sql), broker, Connect; each waited for by asking it
 #   register  POST the connector; wait until the connector and its tasks are RUNNING.  key=value pairs
 #             override the file: name=… renames the connector, anything else is set in "config".
 #   status    processes and connectors
-#   psql      psql as data_engineer on the stack's database (e.g. -f db/walkthrough.sql)
+#   psql      psql as data_engineer on the stack's database (e.g. -f db/walkthrough.sql);
+#             HP_PG_DB=<name> for another database
+#   createdb <name>                      a fresh scratch database owned by data_engineer
 #   topic-count <topic>                  messages on the topic (tombstones included)
 #   wait-topic <topic> <count> [secs]    wait until the topic holds exactly count messages
 #   stop      Connect, broker, replication slots + publications, PG; safe after a partial start
@@ -101,10 +104,15 @@ cmd_deps() {
   log "fetching jars with Maven into $LIBS"
   rm -rf "$LIBS.tmp"
   mkdir -p "$LIBS.tmp"
-  local mvn=(mvn -q -B -Dstyle.color=never -f "$REPO/stack/pom.xml")
-  "${mvn[@]}" -Pbroker dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS.tmp/broker"
-  "${mvn[@]}" -Pconnect dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS.tmp/connect"
-  "${mvn[@]}" -Pdebezium dependency:unpack-dependencies -DincludeTypes=tar.gz \
+  local mvnlog=$STACK_DIR/deps-mvn.log
+  mvn_q() { mvn -q -B -Dstyle.color=never -f "$REPO/stack/pom.xml" "$@" >>"$mvnlog" 2>&1 || {
+    grep -v '^\s*$' "$mvnlog" | sed 's/\x1b\[[0-9;]*m//g' | tail -n 20 >&2
+    die "mvn $* failed (log: $mvnlog)"
+  }; }
+  : >"$mvnlog"
+  mvn_q -Pbroker dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS.tmp/broker"
+  mvn_q -Pconnect dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS.tmp/connect"
+  mvn_q -Pdebezium dependency:unpack-dependencies -DincludeTypes=tar.gz \
     -DmarkersDirectory="$LIBS.tmp/markers" -DoutputDirectory="$LIBS.tmp/plugins"
   ls "$LIBS.tmp"/plugins/debezium-connector-postgres/debezium-connector-postgres-*.jar >/dev/null \
     || die "Debezium plugin archive did not unpack to plugins/debezium-connector-postgres"
@@ -175,10 +183,10 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
-  touch "$LOGS/postgres.log"
-  own_pg "$LOGS/postgres.log"
-  as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$LOGS/postgres.log" -w -t 60 start >/dev/null \
-    || die "PostgreSQL did not start (see $LOGS/postgres.log)"
+  # the server log sits beside the cluster (the postgres user may not reach $LOGS); linked into $LOGS
+  ln -sfn "$dir/postgres.log" "$LOGS/postgres.log"
+  as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start >/dev/null \
+    || die "PostgreSQL did not start (see $dir/postgres.log)"
   wait_for "PostgreSQL on 127.0.0.1:$PG_PORT" - \
     super_psql -d postgres -Atc "SELECT 1 WHERE current_setting('wal_level') = 'logical'"
   local f
@@ -297,7 +305,14 @@ cmd_status() {
 }
 
 cmd_psql() {
-  PGPASSWORD=data_engineer exec psql -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U data_engineer -d data_engineer "$@"
+  PGPASSWORD=data_engineer exec psql -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U data_engineer \
+    -d "${HP_PG_DB:-data_engineer}" "$@"
+}
+
+cmd_createdb() { # a fresh scratch database owned by data_engineer
+  (($# == 1)) || die "usage: $0 createdb <name>"
+  super_psql -d postgres -c "DROP DATABASE IF EXISTS \"$1\"" -c "CREATE DATABASE \"$1\" OWNER data_engineer"
+  log "database $1 created (owner data_engineer)"
 }
 
 # --------------------------------------------------------------------------------- topic-count / wait
@@ -384,6 +399,7 @@ case ${1:-} in
   register) shift; cmd_register "$@" ;;
   status) cmd_status ;;
   psql) shift; cmd_psql "$@" ;;
+  createdb) shift; cmd_createdb "$@" ;;
   topic-count) shift; topic_count "$@" ;;
   wait-topic) shift; cmd_wait_topic "$@" ;;
   stop) cmd_stop ;;

@@ -1,0 +1,329 @@
+/**
+ * The tool's CSV loaded into a real PostgreSQL server, and the questions of sql/questions.sql asked
+ * of it. Needs psql and a server (PGHOST/PGPORT/PGUSER, else postgres@127.0.0.1:5432, no
+ * password); without one the suite is skipped, unless CI=true, where that is a failure.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ROOT,
+  SERVER,
+  SESSION_TIME_ZONE,
+  assertBuilt,
+  createScratchDatabase,
+  dropScratchDatabase,
+  freshTable,
+  holdingPivot,
+  parseAnswers,
+  pipeIntoPsql,
+  probeServer,
+  psql,
+  query,
+  runPsql,
+  type Target,
+} from './psql.js';
+
+const QUESTIONS = join(ROOT, 'sql', 'questions.sql');
+const ENVELOPE = join(ROOT, 'fixtures', 'samples', 'walkthrough-envelope.jsonl');
+const PLAIN = join(ROOT, 'fixtures', 'samples', 'walkthrough-plain.jsonl');
+
+const server = probeServer();
+const inCI = /^(1|true)$/i.test(process.env.CI ?? '');
+const skip = !server.ok && !inCI;
+if (!server.ok) {
+  console.warn(
+    `\nPostgreSQL integration test ${inCI ? 'FAILS (CI=true)' : 'SKIPPED'}: ${server.reason}\n` +
+      'Start a server (.ci/run installs and starts one) or point PGHOST/PGPORT/PGUSER at one.\n',
+  );
+}
+
+/** A row of holding_pivot without datetime_inserted, timestamps as ISO UTC with 6 digits. */
+type PivotRow = [
+  holding_id: number,
+  user_id: number | null,
+  change_field: string,
+  old_value: string | null,
+  new_value: string | null,
+  datetime_created: string | null,
+  datetime_updated: string | null,
+  datetime_deleted: string | null,
+  op: string,
+];
+
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+
+/** The table's rows, each value as exactly what is stored: JSON keeps NULL and '' apart. */
+function tableRows(target: Target): PivotRow[] {
+  const rows = query(
+    target,
+    `SELECT json_build_array(holding_id, user_id, change_field, old_value, new_value,
+       to_char(datetime_created, ${ISO}), to_char(datetime_updated, ${ISO}),
+       to_char(datetime_deleted, ${ISO}), op) FROM holding_pivot`,
+  ).map((line) => JSON.parse(line) as PivotRow);
+  return sortRows(rows);
+}
+
+function sortRows(rows: PivotRow[]): PivotRow[] {
+  return rows.map((r) => [JSON.stringify(r), r] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
+/** Every datetime_inserted, as epoch milliseconds read as UTC. */
+function insertedTimes(target: Target): number[] {
+  return query(target, `SELECT to_char(datetime_inserted, ${ISO}) FROM holding_pivot`).map((s) => Date.parse(s));
+}
+
+interface Variables {
+  user_id: number;
+  from: string;
+  to: string;
+}
+
+/** Runs sql/questions.sql as it is and returns each answer by its name, rows as psql -A prints them. */
+function ask(target: Target, v: Variables): Record<string, string[]> {
+  const out = psql(target, ['-A', '-t', '-v', `user_id=${v.user_id}`, '-v', `from=${v.from}`, '-v', `to=${v.to}`, '-f', QUESTIONS]);
+  return Object.fromEntries(parseAnswers(out));
+}
+
+/** The names of the questions the file asks, from its \echo headings. */
+const questionNames = [...readFileSync(QUESTIONS, 'utf8').matchAll(/^\\echo '\[([a-z_]+)\]/gm)].map((m) => m[1]);
+
+const US = (s: string) => `2021-06-26T${s}Z`;
+
+/**
+ * The walkthrough with --snapshot, worked out by hand from the events: 1000 (user 1, VFIAX) read
+ * by the snapshot, 1001 (user 2) and 1002 (user 3) created with SP500, 1000's quantity 10 → 100,
+ * 1002 and 1001 deleted, 1003 (user 3, VTSAX) created, its quantity 100 → 10.
+ */
+const WALKTHROUGH: PivotRow[] = [
+  [1000, 1, 'holding_stock', null, 'VFIAX', US('21:50:00.000001'), null, null, 'r'],
+  [1000, 1, 'holding_quantity', null, '10', US('21:50:00.000001'), null, null, 'r'],
+  [1001, 2, 'holding_stock', null, 'SP500', US('21:51:00.000001'), null, null, 'c'],
+  [1001, 2, 'holding_quantity', null, '1', US('21:51:00.000001'), null, null, 'c'],
+  [1002, 3, 'holding_stock', null, 'SP500', US('21:51:00.250001'), null, null, 'c'],
+  [1002, 3, 'holding_quantity', null, '1', US('21:51:00.250001'), null, null, 'c'],
+  [1000, 1, 'holding_stock', 'VFIAX', 'VFIAX', null, US('21:52:00.500000'), null, 'u'],
+  [1000, 1, 'holding_quantity', '10', '100', null, US('21:52:00.500000'), null, 'u'],
+  [1002, 3, 'holding_stock', 'SP500', null, null, null, US('21:53:00.500000'), 'd'],
+  [1002, 3, 'holding_quantity', '1', null, null, null, US('21:53:00.500000'), 'd'],
+  [1001, 2, 'holding_stock', 'SP500', null, null, null, US('21:54:00.500000'), 'd'],
+  [1001, 2, 'holding_quantity', '1', null, null, null, US('21:54:00.500000'), 'd'],
+  [1003, 3, 'holding_stock', null, 'VTSAX', US('21:55:00.000001'), null, null, 'c'],
+  [1003, 3, 'holding_quantity', null, '100', US('21:55:00.000001'), null, null, 'c'],
+  [1003, 3, 'holding_stock', 'VTSAX', 'VTSAX', null, US('21:56:00.500000'), null, 'u'],
+  [1003, 3, 'holding_quantity', '100', '10', null, US('21:56:00.500000'), null, 'u'],
+];
+const WALKTHROUGH_WITHOUT_SNAPSHOT = WALKTHROUGH.filter((r) => r[8] !== 'r');
+
+const DAY = { from: '2021-06-26', to: '2021-06-27' };
+
+/**
+ * The answers for the whole day. Stock type: no update changes one; the deletes of 1002 (user 3)
+ * and 1001 (user 2) take SP500 away. Quantity: 1000 10 → 100 (user 1); user 3's 1002 deleted and
+ * 1003 100 → 10; user 2's 1001 deleted. Sold: SP500, by both deletes.
+ */
+const DAY_ANSWERS: Record<number, Record<string, string[]>> = {
+  1: { stock_type_changes: ['0'], quantity_changes: ['1'], most_sold_stock: ['SP500|2'] },
+  2: { stock_type_changes: ['1'], quantity_changes: ['1'], most_sold_stock: ['SP500|2'] },
+  3: { stock_type_changes: ['1'], quantity_changes: ['2'], most_sold_stock: ['SP500|2'] },
+};
+
+const TITLE = `holding_pivot in PostgreSQL ${server.ok ? server.version : '(no server)'} at ${SERVER.host}:${SERVER.port}`;
+
+// Each psql or holding-pivot run takes a fraction of a second, more on a busy machine.
+describe.skipIf(skip)(TITLE, { timeout: 30_000 }, () => {
+  let database = '';
+  let workDir = '';
+
+  beforeAll(() => {
+    if (!server.ok) throw new Error(`CI=true, so this must run, but ${server.reason}`);
+    assertBuilt();
+    workDir = mkdtempSync(join(tmpdir(), 'holding-pivot-pg-'));
+    database = createScratchDatabase();
+  }, 30_000);
+
+  afterAll(() => {
+    if (database !== '') dropScratchDatabase(database);
+    if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it(`sessions run in ${SESSION_TIME_ZONE}, not UTC`, () => {
+    expect(query({ database }, 'SHOW TimeZone')).toEqual([SESSION_TIME_ZONE]);
+  });
+
+  it('questions.sql names every question it asks, and stops when its variables are missing', () => {
+    expect(questionNames).toEqual(['stock_type_changes', 'quantity_changes', 'most_sold_stock']);
+    const r = runPsql({ database }, ['-A', '-t', '-f', QUESTIONS]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain('questions.sql needs -v user_id=… -v from=… -v to=…');
+    expect(r.stdout).toBe('');
+  });
+
+  describe("\\copy holding_pivot from 'holding_pivot.txt' csv (the walkthrough, --snapshot)", () => {
+    let target: Target;
+    let startedAt = 0;
+    let endedAt = 0;
+
+    beforeAll(() => {
+      target = freshTable(database, 'from_file');
+      startedAt = Date.now();
+      writeFileSync(join(workDir, 'holding_pivot.txt'), holdingPivot(['--snapshot', ENVELOPE]));
+      endedAt = Date.now();
+      const out = psql(target, ['-c', "\\copy holding_pivot from 'holding_pivot.txt' csv"], { cwd: workDir });
+      expect(out).toBe('COPY 16\n');
+    }, 30_000);
+
+    it('holds every row as the tool wrote it: NULLs, values and microsecond timestamps', () => {
+      expect(tableRows(target)).toEqual(sortRows(WALKTHROUGH));
+    });
+
+    it('keeps the microseconds of datetime_created', () => {
+      expect(query(target, `SELECT DISTINCT extract(microseconds FROM datetime_created)::int FROM holding_pivot WHERE holding_id = 1002 AND datetime_created IS NOT NULL`)).toEqual([
+        '250001',
+      ]);
+    });
+
+    it('holds datetime_inserted as the UTC time the tool ran, though the session is not UTC', () => {
+      const times = insertedTimes(target);
+      expect(times).toHaveLength(16);
+      for (const t of times) {
+        expect(t).toBeGreaterThanOrEqual(startedAt - 1);
+        expect(t).toBeLessThanOrEqual(endedAt + 1);
+      }
+    });
+
+    it.each([1, 2, 3])('answers the questions for user %i over 2021-06-26', (user) => {
+      expect(ask(target, { user_id: user, ...DAY })).toEqual(DAY_ANSWERS[user]);
+    });
+
+    it.each([
+      // Both deletes: 21:53:00.5 and 21:54:00.5 UTC (17:53 and 17:54 in New York).
+      ['2021-06-26 21:00', '2021-06-26 22:00', ['SP500|2']],
+      // From is inclusive, to exclusive: only 1002's delete at 21:53:00.5 ...
+      ['2021-06-26 21:53:00.5', '2021-06-26 21:54:00.5', ['SP500|1']],
+      // ... and a microsecond later only 1001's at 21:54:00.5.
+      ['2021-06-26 21:53:00.500001', '2021-06-26 21:54:00.500001', ['SP500|1']],
+      // The New York times of the deletes hold nothing: no value was shifted by the session's zone.
+      ['2021-06-26 17:00', '2021-06-26 18:00', []],
+      ['2021-06-27', '2021-06-28', []],
+    ])('most_sold_stock from %s to %s', (from, to, expected) => {
+      expect(ask(target, { user_id: 1, from, to }).most_sold_stock).toEqual(expected);
+    });
+  });
+
+  describe('holding-pivot | psql -c "\\copy holding_pivot from stdin csv" (the walkthrough, no --snapshot)', () => {
+    let target: Target;
+
+    beforeAll(async () => {
+      target = freshTable(database, 'from_stdin');
+      const out = await pipeIntoPsql([PLAIN], target, ['-c', '\\copy holding_pivot from stdin csv']);
+      expect(out).toBe('COPY 14\n');
+    }, 30_000);
+
+    it('holds every row but the snapshot read', () => {
+      expect(tableRows(target)).toEqual(sortRows(WALKTHROUGH_WITHOUT_SNAPSHOT));
+    });
+
+    it.each([1, 2, 3])('gives user %i the same answers: the snapshot read is not a change', (user) => {
+      expect(ask(target, { user_id: user, ...DAY })).toEqual(DAY_ANSWERS[user]);
+    });
+  });
+
+  describe('holding-pivot --header | psql -c "\\copy holding_pivot from stdin csv header"', () => {
+    it('loads the rows and skips the header', async () => {
+      const target = freshTable(database, 'with_header');
+      const out = await pipeIntoPsql(['--snapshot', '--header', PLAIN], target, ['-c', '\\copy holding_pivot from stdin csv header']);
+      expect(out).toBe('COPY 16\n');
+      expect(tableRows(target)).toEqual(sortRows(WALKTHROUGH));
+    });
+
+    it('is refused by plain csv: the header would be a row', () => {
+      const target = freshTable(database, 'header_as_row');
+      const csv = holdingPivot(['--snapshot', '--header', PLAIN]);
+      const r = runPsql(target, ['-c', '\\copy holding_pivot from stdin csv'], { input: csv });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('invalid input syntax for type integer: "holding_id"');
+      expect(query(target, 'SELECT count(*) FROM holding_pivot')).toEqual(['0']);
+    });
+  });
+
+  describe('values that CSV must quote, the empty string and NULL', () => {
+    const image = (id: number, user: number | null, stock: string | null, quantity: number | null, created: number | null) => ({
+      holding_id: id,
+      user_id: user,
+      holding_stock: stock,
+      holding_quantity: quantity,
+      datetime_created: created,
+      datetime_updated: created,
+    });
+    const event = (op: string, before: object | null, after: object | null, tsMs: number) =>
+      JSON.stringify({ before, after, source: { connector: 'postgresql', schema: 'bank', table: 'holding' }, op, ts_ms: tsMs });
+
+    const TRICKY = 'Fund, "A"';
+    // Microseconds since the epoch: 2021-03-14 02:30 UTC does not exist in New York (DST starts),
+    // and the other two sit a microsecond either side of the epoch.
+    const DST_GAP = 1_615_689_000_000_001;
+    const BEFORE_EPOCH = -1;
+    const AFTER_EPOCH = 999_999;
+    const lines = [
+      event('c', null, image(2000, 7, TRICKY, 5, DST_GAP), 1_624_874_400_000),
+      event('c', null, image(2001, 7, '', null, BEFORE_EPOCH), 1_624_874_400_000),
+      event('c', null, image(2002, 7, null, 1, AFTER_EPOCH), 1_624_874_400_000),
+      event('c', null, image(2003, null, ' padded ', null, null), 1_624_874_400_000),
+      event('u', image(2001, 7, '', null, BEFORE_EPOCH), image(2001, 7, 'two\nlines', 0, BEFORE_EPOCH), 1_624_874_460_123),
+      event('u', image(2002, 7, null, 1, AFTER_EPOCH), image(2002, 7, '', 1, AFTER_EPOCH), 1_624_874_520_999),
+      event('d', image(2000, 7, TRICKY, 5, DST_GAP), null, 1_624_874_580_001),
+      '',
+    ];
+    const EXPECTED: PivotRow[] = [
+      [2000, 7, 'holding_stock', null, TRICKY, '2021-03-14T02:30:00.000001Z', null, null, 'c'],
+      [2000, 7, 'holding_quantity', null, '5', '2021-03-14T02:30:00.000001Z', null, null, 'c'],
+      [2001, 7, 'holding_stock', null, '', '1969-12-31T23:59:59.999999Z', null, null, 'c'],
+      [2001, 7, 'holding_quantity', null, null, '1969-12-31T23:59:59.999999Z', null, null, 'c'],
+      [2002, 7, 'holding_stock', null, null, '1970-01-01T00:00:00.999999Z', null, null, 'c'],
+      [2002, 7, 'holding_quantity', null, '1', '1970-01-01T00:00:00.999999Z', null, null, 'c'],
+      [2003, null, 'holding_stock', null, ' padded ', null, null, null, 'c'],
+      [2003, null, 'holding_quantity', null, null, null, null, null, 'c'],
+      [2001, 7, 'holding_stock', '', 'two\nlines', null, '2021-06-28T10:01:00.123000Z', null, 'u'],
+      [2001, 7, 'holding_quantity', null, '0', null, '2021-06-28T10:01:00.123000Z', null, 'u'],
+      [2002, 7, 'holding_stock', null, '', null, '2021-06-28T10:02:00.999000Z', null, 'u'],
+      [2002, 7, 'holding_quantity', '1', '1', null, '2021-06-28T10:02:00.999000Z', null, 'u'],
+      [2000, 7, 'holding_stock', TRICKY, null, null, null, '2021-06-28T10:03:00.001000Z', 'd'],
+      [2000, 7, 'holding_quantity', '5', null, null, null, '2021-06-28T10:03:00.001000Z', 'd'],
+    ];
+    let target: Target;
+
+    beforeAll(() => {
+      target = freshTable(database, 'tricky');
+      writeFileSync(join(workDir, 'holding_pivot.txt'), holdingPivot([], `${lines.join('\n')}\n`));
+      expect(psql(target, ['-c', "\\copy holding_pivot from 'holding_pivot.txt' csv"], { cwd: workDir })).toBe('COPY 14\n');
+    }, 30_000);
+
+    it('arrive as written: quotes, commas, a newline, spaces, NULL apart from empty, every microsecond', () => {
+      expect(tableRows(target)).toEqual(sortRows(EXPECTED));
+    });
+
+    it("are NULL and '' in SQL's own terms", () => {
+      const counts = (column: string) =>
+        query(
+          target,
+          `SELECT count(*) FILTER (WHERE ${column} IS NULL) || ' null, ' || count(*) FILTER (WHERE ${column} = '') || ' empty'
+           FROM holding_pivot WHERE change_field = 'holding_stock'`,
+        );
+      expect(counts('old_value')).toEqual(['5 null, 1 empty']);
+      expect(counts('new_value')).toEqual(['2 null, 2 empty']);
+      expect(query(target, 'SELECT count(*) FROM holding_pivot WHERE user_id IS NULL')).toEqual(['2']);
+    });
+
+    it('count NULL ↔ empty string as a change, and list equally sold stocks together', () => {
+      // Stock: 2001 '' → 'two\nlines', 2002 NULL → '', 2000 deleted. Quantity: 2001 NULL → 0,
+      // 2000 deleted (2002 1 → 1 is not a change). Sold: '' (2001) and TRICKY (2000), once each.
+      expect(ask(target, { user_id: 7, from: '2021-06-28', to: '2021-06-29' })).toEqual({
+        stock_type_changes: ['3'],
+        quantity_changes: ['2'],
+        most_sold_stock: ['|1', `${TRICKY}|1`],
+      });
+    });
+  });
+});
