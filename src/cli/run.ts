@@ -111,12 +111,13 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
       current = { source, guard, done };
       try {
         await pipeline(source, guard, split2('\n', processor.take), done);
-        processor.flush();
       } catch (error) {
         if (error instanceof StrictStop || signal !== null || output.isClosed) break;
         reporter.error(`${name}: cannot read (${errorText(error)})`);
         ioFailed = true;
       } finally {
+        // However the input ended, the rows of the lines it gave are written.
+        processor.flush();
         current = null;
       }
     }

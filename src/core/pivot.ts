@@ -27,8 +27,10 @@ type Handler = (event: ChangeEvent, ctx: PivotContext) => PivotResult;
 const skipped = (what: SkipKind): PivotResult => ({ kind: 'skipped', what });
 
 function tableName(event: ChangeEvent): string {
-  const { schema, table } = event.source ?? {};
-  return table ? (schema ? `${schema}.${table}` : table) : '<table>';
+  const source = (typeof event.source === 'object' && event.source !== null ? event.source : {}) as Record<string, unknown>;
+  const { schema, table } = source;
+  if (typeof table !== 'string' || table === '') return '<table>';
+  return typeof schema === 'string' && schema !== '' ? `${schema}.${table}` : table;
 }
 
 /** Reads cells out of one row image, decoding each value by the schema and noting what is odd. */

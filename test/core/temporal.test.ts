@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { epochDaysToDate, epochToIso, timeOfDay } from '../../src/core/temporal.js';
 
@@ -36,5 +37,16 @@ describe('dates and times of day', () => {
     expect(timeOfDay(86_400_000, 'ms')).toBe('24:00:00.000');
     expect(timeOfDay(86_400_001, 'ms')).toBe(null);
     expect(timeOfDay(-1, 'ms')).toBe(null);
+  });
+});
+
+describe('epochToIso agrees with Date#toISOString', () => {
+  it('for milliseconds across the whole range it writes', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -62_135_596_800_000, max: 253_402_300_799_999 }), (ms) => {
+        expect(epochToIso(ms, 'ms')).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
