@@ -25,7 +25,8 @@ export function excerpt(line: string): string {
   return `${JSON.stringify(line.slice(0, EXCERPT_CHARS))}… (${line.length} characters)`;
 }
 
-const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+const count = (n: number): string => n.toLocaleString('en-US');
+const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * Everything written to stderr: rejected lines, warnings (the first of each cause in full, repeats
@@ -89,20 +90,20 @@ export class Reporter {
   private totals(counts: Counts): string {
     const seconds = Math.max((this.settings.now() - this.started) / 1000, 0.001);
     const rate = Math.round(counts.events / seconds);
-    return `${plural(counts.events, 'event')}, ${plural(counts.rows, 'row')}, ${counts.rejected.toLocaleString('en-US')} rejected, ${rate.toLocaleString('en-US')} events/s`;
+    return `${plural(counts.events, 'event')}, ${plural(counts.rows, 'row')}, ${count(counts.rejected)} rejected, ${count(rate)} events/s`;
   }
 
   private summary(counts: Counts): string {
     const kinds = Object.entries(counts.skipped).filter(([, n]) => n > 0);
     const skipped = kinds.reduce((total, [, n]) => total + n, 0);
-    const detail = kinds.length > 0 ? ` (${kinds.map(([what, n]) => `${n} ${what}`).join(', ')})` : '';
+    const detail = kinds.length > 0 ? ` (${kinds.map(([what, n]) => `${count(n)} ${what}`).join(', ')})` : '';
     const seconds = (this.settings.now() - this.started) / 1000;
     return [
       plural(counts.lines, 'line'),
       `${plural(counts.events, 'event')} → ${plural(counts.rows, 'row')}`,
       plural(counts.tombstones, 'tombstone'),
-      `${skipped} skipped${detail}`,
-      `${counts.rejected} rejected`,
+      `${count(skipped)} skipped${detail}`,
+      `${count(counts.rejected)} rejected`,
       `${seconds.toFixed(2)} s`,
     ].join(', ');
   }
