@@ -261,11 +261,13 @@ cmd_register() {
       body=$(jq -c --arg k "${kv%%=*}" --arg v "${kv#*=}" '.config[$k] = $v' <<<"$body")
     fi
   done
-  local name code
+  local name code data
   name=$(jq -r .name <<<"$body")
+  # Without overrides the file itself is posted, exactly as the README does it.
+  if (($# == 0)); then data=@$file; else data=$body; fi
   code=$(curl -sS -o "$RUN/register-$name.json" -w '%{http_code}' -X POST \
     -H 'Accept: application/json' -H 'Content-Type: application/json' \
-    --data "$body" "$CONNECT_URL/connectors")
+    --data "$data" "$CONNECT_URL/connectors")
   case $code in
     201) log "connector $name created" ;;
     409) log "connector $name already exists" ;;
