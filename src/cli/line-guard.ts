@@ -82,6 +82,8 @@ export class LineGuard extends Transform {
     if (piece.length === 0) return;
     if (this.overflow !== null) {
       this.overflow.bytes += piece.length;
+      const { head } = this.overflow;
+      if (head.length < HEAD_BYTES) this.overflow.head = Buffer.concat([head, piece.subarray(0, HEAD_BYTES - head.length)]);
       return;
     }
     this.held.push(piece);
@@ -123,7 +125,7 @@ export class LineGuard extends Transform {
       const number = this.lines + pendingLines + 1;
       if (end - start > this.maxLineBytes) {
         this.forward(run.subarray(pending, start), pendingLines);
-        const head = Buffer.from(run.subarray(start, start + HEAD_BYTES));
+        const head = Buffer.from(run.subarray(start, Math.min(end, start + HEAD_BYTES)));
         this.flags.set(number, { kind: 'too-long', bytes: end - start, head });
         this.forward(EMPTY_LINE, 1);
         pending = end + 1;
