@@ -2,6 +2,11 @@ import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { dataClock, main } from '../../src/cli/main.js';
 import type { RunIo, Signal } from '../../src/cli/run.js';
+import fc from 'fast-check';
+import { csvText } from '../../src/cli/csv-output.js';
+import { LineDecoder } from '../../src/core/line-decoder.js';
+import { DEFAULT_OPTIONS } from '../../src/core/options.js';
+import { eventLineArb, garbageArb } from '../support/arbitraries.js';
 import { holding, holdingEventLine } from '../support/debezium-events.js';
 
 const line = (id: number) =>
@@ -99,5 +104,39 @@ describe('main() in process', () => {
     expect(dataClock({ SOURCE_DATE_EPOCH: '1767225600' })()).toBe(1767225600000);
     expect(dataClock({ SOURCE_DATE_EPOCH: 'soon' })).toBe(Date.now);
     expect(dataClock({})).toBe(Date.now);
+  });
+});
+
+describe('main() over random streams', () => {
+  it('writes exactly the rows the full parse gives, however the input is chunked', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(eventLineArb, garbageArb, fc.constant('')), { maxLength: 25 }), fc.array(fc.nat(20_000), { maxLength: 6 }), async (lines, cuts) => {
+        const input = Buffer.from(lines.map((l) => `${l}\n`).join(''));
+        const chunks: Buffer[] = [];
+        let at = 0;
+        for (const cut of [...new Set(cuts)].filter((c) => c > 0 && c < input.length).sort((a, b) => a - b)) {
+          chunks.push(input.subarray(at, cut));
+          at = cut;
+        }
+        chunks.push(input.subarray(at));
+        let out = '';
+        const stdout = new Writable({
+          write(chunk: Buffer, _e, done) {
+            out += chunk.toString();
+            done();
+          },
+        });
+        const world = io({ stdin: Readable.from(chunks), stdout });
+        const status = await main(['node', 'holding-pivot', '--snapshot', '--quiet'], world);
+        const reference = new LineDecoder({ ...DEFAULT_OPTIONS, snapshot: true });
+        const outcomes = lines.map((l) => reference.decodeWithoutShortcut(l, '2026-01-01T00:00:00.000Z'));
+        const rows = outcomes.flatMap((o) => (o.kind === 'rows' ? o.rows : []));
+        const rejected = outcomes.filter((o) => o.kind === 'rejected').length;
+        expect(out).toBe(csvText(rows));
+        expect(world.err().split('\n').filter((l) => l !== '')).toHaveLength(rejected);
+        expect(status).toBe(rejected > 0 ? 1 : 0);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
