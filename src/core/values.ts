@@ -128,7 +128,15 @@ function decimalCell(value: unknown, scale: number | undefined, field: string, c
   }
   // decimal.format=NUMERIC writes the decimal as a JSON number: its digits must come from the source text.
   if (typeof value === 'number') throw NEEDS_EXACT_NUMBERS;
+  if (value instanceof ExactNumber && scale !== undefined) return withScale(plainDecimal(value.text), scale);
   return plainCell(value, field, ctx);
+}
+
+/** A plain decimal written with the column's scale, as the base64 form is ("30.5", 2 → "30.50"). */
+function withScale(decimal: string, scale: number): string {
+  const [int, fraction = ''] = decimal.split('.');
+  if (scale <= 0 || fraction.length > scale || /e/i.test(decimal)) return decimal;
+  return `${int}.${fraction.padEnd(scale, '0')}`;
 }
 
 function variableScaleDecimalCell(value: unknown, field: string, ctx: ValueContext): Cell {

@@ -140,7 +140,10 @@ describe('values', () => {
   it('decodes by the schema’s logical types', () => {
     const cases: [object, string, string][] = [
       [{ type: 'bytes', name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '2', 'connect.decimal.precision': '10' } }, '"C+o="', '30.50'],
-      [{ type: 'bytes', name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '2' } }, '30.50', '30.5'],
+      [{ type: 'bytes', name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '2' } }, '30.50', '30.50'],
+      [{ type: 'bytes', name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '2' } }, '30', '30.00'],
+      [{ type: 'bytes', name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '2' } }, '-0.1', '-0.10'],
+      [{ type: 'bytes', name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '0' } }, '12345678901234567890', '12345678901234567890'],
       [{ type: 'struct', name: 'io.debezium.data.VariableScaleDecimal' }, '{"scale":3,"value":"/zg="}', '-0.200'],
       [{ type: 'int64', name: 'io.debezium.time.MicroTimestamp' }, '1624744200000001', '2021-06-26T21:50:00.000001Z'],
       [{ type: 'int64', name: 'io.debezium.time.NanoTimestamp' }, '1624744200000000001', '2021-06-26T21:50:00.000000001Z'],
