@@ -2,22 +2,16 @@ import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { LineGuard, type LineFlag, type LineFlags } from '../../src/cli/line-guard.js';
+import { chunked } from '../support/chunked.js';
 
 /** Feeds `input` to a guard in the given chunks; returns what it forwarded and the flags it set. */
 async function guard(input: Buffer, cuts: number[], maxLineBytes: number): Promise<{ out: Buffer; flags: LineFlags }> {
-  const chunks: Buffer[] = [];
-  let at = 0;
-  for (const cut of [...cuts.filter((c) => c > 0 && c < input.length)].sort((a, b) => a - b)) {
-    chunks.push(input.subarray(at, cut));
-    at = cut;
-  }
-  chunks.push(input.subarray(at));
   const flags: LineFlags = new Map();
   const g = new LineGuard(maxLineBytes, flags);
   const out: Buffer[] = [];
   g.on('data', (b: Buffer) => out.push(b));
   await new Promise<void>((resolve, reject) => {
-    Readable.from(chunks.filter((c) => c.length > 0)).pipe(g).on('end', resolve).on('error', reject);
+    Readable.from(chunked(input, cuts)).pipe(g).on('end', resolve).on('error', reject);
   });
   return { out: Buffer.concat(out), flags };
 }

@@ -7,6 +7,7 @@ import { csvText } from '../../src/cli/csv-output.js';
 import { LineDecoder } from '../../src/core/line-decoder.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import { eventLineArb, garbageArb } from '../support/arbitraries.js';
+import { chunked } from '../support/chunked.js';
 import { holding, holdingEventLine } from '../support/debezium-events.js';
 
 const line = (id: number) =>
@@ -112,13 +113,6 @@ describe('main() over random streams', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.oneof(eventLineArb, garbageArb, fc.constant('')), { maxLength: 25 }), fc.array(fc.nat(20_000), { maxLength: 6 }), async (lines, cuts) => {
         const input = Buffer.from(lines.map((l) => `${l}\n`).join(''));
-        const chunks: Buffer[] = [];
-        let at = 0;
-        for (const cut of [...new Set(cuts)].filter((c) => c > 0 && c < input.length).sort((a, b) => a - b)) {
-          chunks.push(input.subarray(at, cut));
-          at = cut;
-        }
-        chunks.push(input.subarray(at));
         let out = '';
         const stdout = new Writable({
           write(chunk: Buffer, _e, done) {
@@ -126,7 +120,7 @@ describe('main() over random streams', () => {
             done();
           },
         });
-        const world = io({ stdin: Readable.from(chunks), stdout });
+        const world = io({ stdin: Readable.from(chunked(input, cuts)), stdout });
         const status = await main(['node', 'holding-pivot', '--snapshot', '--quiet'], world);
         const reference = new LineDecoder({ ...DEFAULT_OPTIONS, snapshot: true });
         const outcomes = lines.map((l) => reference.decodeWithoutShortcut(l, '2026-01-01T00:00:00.000Z'));

@@ -144,13 +144,16 @@ export function holdingPayload(change: HoldingChange): Record<string, unknown> {
   };
 }
 
-// ts_ns is beyond 2^53: JSON.stringify cannot write it from a number, so it is spliced in as digits.
-const rawNanos = (json: string): string => json.replace(/"ts_ns":"(\d+)"/g, '"ts_ns":$1');
+/**
+ * JSON.stringify for message values built here: ts_ns is beyond 2^53, so it is kept as a string
+ * of digits in the object and spliced into the JSON as a number.
+ */
+export const messageJson = (value: unknown): string => JSON.stringify(value).replace(/"ts_ns":"(\d+)"/g, '"ts_ns":$1');
 
 /** One message value as kcat prints it: with the schema envelope, or the bare payload. */
 export function holdingEventLine(change: HoldingChange, envelope: boolean): string {
   const payload = holdingPayload(change);
-  return rawNanos(JSON.stringify(envelope ? { schema: HOLDING_SCHEMA, payload } : payload));
+  return messageJson(envelope ? { schema: HOLDING_SCHEMA, payload } : payload);
 }
 
 /** A holding row with its timestamps in microseconds. */
