@@ -74,14 +74,10 @@ function isKcatJson(value: JsonObject): boolean {
 }
 
 /** Nothing a line holds may crash the filter: whatever still throws rejects the line instead. */
-function guarded(decode: () => LineOutcome): LineOutcome {
-  try {
-    return decode();
-  } catch (error) {
-    // RangeError: a value nested too deeply to format, or a string too long to build.
-    if (error instanceof RangeError) return rejected(`cannot be converted (${error.message})`);
-    return rejected(`internal error, please report it (${error instanceof Error ? error.message : String(error)})`);
-  }
+function thrown(error: unknown): LineOutcome {
+  // RangeError: a value nested too deeply to format, or a string too long to build.
+  if (error instanceof RangeError) return rejected(`cannot be converted (${error.message})`);
+  return rejected(`internal error, please report it (${error instanceof Error ? error.message : String(error)})`);
 }
 
 /**
@@ -97,12 +93,20 @@ export class LineDecoder {
 
   /** Decodes a line (without its line end); `insertedAt` becomes the rows' datetime_inserted. */
   decode(line: string, insertedAt: string): LineOutcome {
-    return guarded(() => this.decodeValueText(line, insertedAt, true));
+    try {
+      return this.decodeValueText(line, insertedAt, true);
+    } catch (error) {
+      return thrown(error);
+    }
   }
 
   /** The same as decode, but never takes the shortcut: the reference the shortcut is tested against. */
   decodeWithoutShortcut(line: string, insertedAt: string): LineOutcome {
-    return guarded(() => new LineDecoder(this.options).decodeFull(line, insertedAt, true));
+    try {
+      return new LineDecoder(this.options).decodeFull(line, insertedAt, true);
+    } catch (error) {
+      return thrown(error);
+    }
   }
 
   private decodeValueText(text: string, insertedAt: string, outer: boolean): LineOutcome {

@@ -35,14 +35,12 @@ function tableName(event: ChangeEvent): string {
 
 /** Reads cells out of one row image, decoding each value by the schema and noting what is odd. */
 class ImageReader {
-  readonly values: ValueContext;
-
   constructor(
     private readonly ctx: PivotContext,
     private readonly image: RowImage,
-  ) {
-    this.values = { timestamps: ctx.options.timestamps, warnings: [] };
-  }
+    /** Shared by the images of one event, so its warnings gather in one list. */
+    readonly values: ValueContext,
+  ) {}
 
   cell(field: string): Cell {
     if (!(field in this.image)) {
@@ -69,13 +67,15 @@ class ImageReader {
   }
 }
 
+const valueContext = (ctx: PivotContext): ValueContext => ({ timestamps: ctx.options.timestamps, warnings: [] });
+
 function eventTime(event: ChangeEvent, values: ValueContext): Cell {
   return event.ts_ms === undefined || event.ts_ms === null ? null : millisCell(event.ts_ms, 'ts_ms', values);
 }
 
 function creation(event: ChangeEvent, ctx: PivotContext, op: 'c' | 'r'): PivotResult {
   if (typeof event.after !== 'object' || event.after === null) return { kind: 'rejected', reason: `op "${op}" without "after"` };
-  const after = new ImageReader(ctx, event.after);
+  const after = new ImageReader(ctx, event.after, valueContext(ctx));
   const { idField, userField, fields } = ctx.options;
   const id = after.cell(idField);
   const user = after.cell(userField);
@@ -86,12 +86,12 @@ function creation(event: ChangeEvent, ctx: PivotContext, op: 'c' | 'r'): PivotRe
 
 function update(event: ChangeEvent, ctx: PivotContext): PivotResult {
   if (typeof event.after !== 'object' || event.after === null) return { kind: 'rejected', reason: 'op "u" without "after"' };
-  const after = new ImageReader(ctx, event.after);
-  const warnings = after.values.warnings;
-  const before = event.before ? new ImageReader(ctx, event.before) : null;
+  const values = valueContext(ctx);
+  const after = new ImageReader(ctx, event.after, values);
+  const before = event.before ? new ImageReader(ctx, event.before, values) : null;
   if (before === null) {
     const table = tableName(event);
-    warnings.push({
+    values.warnings.push({
       code: 'before-missing',
       subject: table,
       message: `updates of ${table} carry no "before" image, so old_value is NULL; run ALTER TABLE ${table} REPLICA IDENTITY FULL`,
@@ -100,7 +100,7 @@ function update(event: ChangeEvent, ctx: PivotContext): PivotResult {
   const { idField, userField, fields, changedOnly } = ctx.options;
   const id = after.cell(idField);
   const user = after.cell(userField);
-  const updated = eventTime(event, after.values);
+  const updated = eventTime(event, values);
   const rows: Row[] = [];
   for (const field of fields) {
     const oldValue = before === null ? null : before.cell(field);
@@ -108,8 +108,7 @@ function update(event: ChangeEvent, ctx: PivotContext): PivotResult {
     if (changedOnly && before !== null && oldValue === newValue) continue;
     rows.push([id, user, field, oldValue, newValue, null, updated, null, ctx.insertedAt, 'u']);
   }
-  if (before !== null) warnings.push(...before.values.warnings);
-  return { kind: 'rows', rows, warnings };
+  return { kind: 'rows', rows, warnings: values.warnings };
 }
 
 function deletion(event: ChangeEvent, ctx: PivotContext): PivotResult {
@@ -120,7 +119,7 @@ function deletion(event: ChangeEvent, ctx: PivotContext): PivotResult {
       reason: `op "d" without "before": nothing to pivot (run ALTER TABLE ${table} REPLICA IDENTITY FULL)`,
     };
   }
-  const before = new ImageReader(ctx, event.before);
+  const before = new ImageReader(ctx, event.before, valueContext(ctx));
   const { idField, userField, fields } = ctx.options;
   const id = before.cell(idField);
   const user = before.cell(userField);
