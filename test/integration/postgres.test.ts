@@ -270,7 +270,7 @@ describe.skipIf(skip)(TITLE, { timeout: 30_000 }, () => {
       event('c', null, image(2000, 7, TRICKY, 5, DST_GAP), 1_624_874_400_000),
       event('c', null, image(2001, 7, '', null, BEFORE_EPOCH), 1_624_874_400_000),
       event('c', null, image(2002, 7, null, 1, AFTER_EPOCH), 1_624_874_400_000),
-      event('c', null, image(2003, null, ' padded ', null, null), 1_624_874_400_000),
+      event('c', null, image(2003, null, ' pad\rded ', null, null), 1_624_874_400_000),
       event('u', image(2001, 7, '', null, BEFORE_EPOCH), image(2001, 7, 'two\nlines', 0, BEFORE_EPOCH), 1_624_874_460_123),
       event('u', image(2002, 7, null, 1, AFTER_EPOCH), image(2002, 7, '', 1, AFTER_EPOCH), 1_624_874_520_999),
       event('d', image(2000, 7, TRICKY, 5, DST_GAP), null, 1_624_874_580_001),
@@ -283,7 +283,7 @@ describe.skipIf(skip)(TITLE, { timeout: 30_000 }, () => {
       [2001, 7, 'holding_quantity', null, null, '1969-12-31T23:59:59.999999Z', null, null, 'c'],
       [2002, 7, 'holding_stock', null, null, '1970-01-01T00:00:00.999999Z', null, null, 'c'],
       [2002, 7, 'holding_quantity', null, '1', '1970-01-01T00:00:00.999999Z', null, null, 'c'],
-      [2003, null, 'holding_stock', null, ' padded ', null, null, null, 'c'],
+      [2003, null, 'holding_stock', null, ' pad\rded ', null, null, null, 'c'],
       [2003, null, 'holding_quantity', null, null, null, null, null, 'c'],
       [2001, 7, 'holding_stock', '', 'two\nlines', null, '2021-06-28T10:01:00.123000Z', null, 'u'],
       [2001, 7, 'holding_quantity', null, '0', null, '2021-06-28T10:01:00.123000Z', null, 'u'],
@@ -300,7 +300,7 @@ describe.skipIf(skip)(TITLE, { timeout: 30_000 }, () => {
       expect(psql(target, ['-c', "\\copy holding_pivot from 'holding_pivot.txt' csv"], { cwd: workDir })).toBe('COPY 14\n');
     }, 30_000);
 
-    it('arrive as written: quotes, commas, a newline, spaces, NULL apart from empty, every microsecond', () => {
+    it('arrive as written: quotes, commas, a newline, a lone carriage return, spaces, NULL apart from empty, every microsecond', () => {
       expect(tableRows(target)).toEqual(sortRows(EXPECTED));
     });
 
