@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +141,14 @@ describe('diagnostics', () => {
     const quiet = run(['--quiet'], `${update}\n`);
     expect(quiet.stderr).toBe('');
     expect(quiet.status).toBe(0);
+  });
+
+  it('exits 3 with a message when the output cannot be written (a full disk)', () => {
+    const full = openSync('/dev/full', 'w');
+    const result = spawnSync(process.execPath, [BIN], { cwd: dir, env: TEST_ENV, input: `${create(1)}\n`, encoding: 'utf8', stdio: ['pipe', full, 'pipe'] });
+    closeSync(full);
+    expect(result.stderr).toBe('holding-pivot: cannot write the output (ENOSPC: no space left on device, write)\n');
+    expect(result.status).toBe(3);
   });
 
   it('refuses an --errors file it cannot open before reading anything', () => {
