@@ -424,7 +424,7 @@ const hasGnuTime = existsSync(GNU_TIME);
 
 async function main() {
   const opts = options(process.argv.slice(2));
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) fail('dist/ is missing: run npm run build first (npm run bench does)');
+  if (!existsSync(join(ROOT, 'dist', 'main.js'))) fail('dist/ is missing: run npm run build first (npm run bench does)');
   if (!hasGnuTime) log(`bench: ${GNU_TIME} not found: peak RSS is not measured (apt-get install time)`);
   if (process.env.STREAM_PY && !existsSync(process.env.STREAM_PY)) fail(`STREAM_PY=${process.env.STREAM_PY} does not exist`);
 

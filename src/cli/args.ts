@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { createRequire } from 'node:module';
+import packageJson from '../../package.json' with { type: 'json' };
 import { DEFAULT_OPTIONS, TIMESTAMP_MODES, type PivotOptions, type TimestampMode } from '../core/options.js';
 
 /** Everything a run is told on its command line. */
@@ -65,11 +65,6 @@ function size(value: string): number {
   return bytes;
 }
 
-function version(): string {
-  // Two levels up from src/cli and from dist/cli alike.
-  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
-  return pkg.version;
-}
 
 /** Reads the command line; throws ArgsExit for --help, --version and usage errors. */
 export function parseArgs(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): RunConfig {
@@ -78,7 +73,7 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
     .usage('[options] [file...]')
     .description('Turn Debezium change events into field-level CSV rows for an SQL audit trail.')
     .argument('[file...]', 'files to read in order, like cat; "-" or none reads stdin')
-    .version(version(), '-V, --version', 'print the version and exit')
+    .version(packageJson.version, '-V, --version', 'print the version and exit')
     .helpOption('-h, --help', 'print this help and exit')
     .addOption(
       new Option('--fields <list>', 'comma-separated columns to track, one row each')

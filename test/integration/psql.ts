@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'bin', 'holding-pivot.js');
-const BUILT_MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+const BUILT_MAIN = join(ROOT, 'dist', 'main.js');
 
 /**
  * The session time zone of every psql run. Not UTC, so that a value shifted by the zone would
