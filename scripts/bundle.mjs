@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/ for bin/holding-pivot.js. Start-up is most of a short run: loading the
-// ~80 ES modules of zod, commander and the rest one by one cost about 90 ms more than one bundle
-// with the converter split off (main.js answers --help and --version without it).
+// ES modules of zod, commander and the rest one by one cost about 90 ms more than one bundle with
+// the converter split off into a chunk (main.js answers --help and --version without it).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
