@@ -46,7 +46,7 @@ export class CsvOutput {
   }
 
   /** True while the destination takes more without waiting. */
-  get isWritable(): boolean {
+  private get isWritable(): boolean {
     return !this.full || this.closed;
   }
 
@@ -57,7 +57,7 @@ export class CsvOutput {
 
   /** Calls back at once, or when the destination has drained what it was given. */
   whenWritable(callback: () => void): void {
-    if (!this.full || this.closed) callback();
+    if (this.isWritable) callback();
     else this.waiting.push(callback);
   }
 

@@ -67,9 +67,7 @@ export class LineProcessor {
    */
   readonly afterChunk = (proceed: () => void): void => {
     this.flush();
-    const { output } = this.run;
-    if (output.isWritable) proceed();
-    else output.whenWritable(proceed);
+    this.run.output.whenWritable(proceed);
   };
 
   /** Writes the rows converted so far. */
