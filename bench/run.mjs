@@ -118,6 +118,8 @@ function commands(opts, envelope) {
   const list = [
     { id: 'hp', name: 'holding-pivot', cmd: node, args: [join(ROOT, 'bin', 'holding-pivot.js')], compare: true },
     { id: 'naive', name: 'naive Node loop', cmd: node, args: [join(ROOT, 'bench', 'naive-loop.mjs')] },
+    // Not a target: how close to the naive loop csv-stringify alone lets any converter come.
+    { id: 'naivecsv', name: 'naive loop + csv-stringify', cmd: node, args: [join(ROOT, 'bench', 'naive-loop.mjs'), '--csv-stringify'] },
   ];
   // The slow references take part in the first --ref-runs turns only: a full run stays near 5 minutes.
   if (opts.jq) list.push({ id: 'jq', name: 'jq', cmd: 'jq', args: ['-R', '-r', '-f', join(ROOT, 'bench', 'pivot.jq')], compare: true, slow: true });
@@ -375,12 +377,12 @@ function machine() {
 }
 
 /**
- * How many times faster holding-pivot is than another command: the median, over the turns both
- * ran in, of the other's time over holding-pivot's (both read the same events). Pairing the runs
- * of one turn cancels most of the drift of a shared machine; NaN when either output was wrong.
+ * How many times faster holding-pivot (or `base`) is than another command: the median, over the
+ * turns both ran in, of the other's time over holding-pivot's (both read the same events). Pairing
+ * the runs of one turn cancels most of the drift of a shared machine; NaN when either output was wrong.
  */
-function pairedRatio(results, id) {
-  const hp = results.get('hp');
+function pairedRatio(results, id, base = 'hp') {
+  const hp = results.get(base);
   const other = results.get(id);
   if (!hp || !other) return null;
   if (hp.broken || other.broken || hp.seconds === undefined || other.seconds === undefined) return NaN;
@@ -449,6 +451,7 @@ async function main() {
   const env = sets[0].results;
   const plain = sets[1].results;
   const ratio = pairedRatio;
+  const showRatio = (x) => (x === null || Number.isNaN(x) ? 'n/a' : times(x));
   const rssBig = env.get('hp')?.rssMb ?? null;
   const targets = [
     { what: 'enveloped: ≥ 3× stream.py events/s', value: ratio(env, 'py'), ok: (x) => x >= 3, show: times },
@@ -480,6 +483,9 @@ async function main() {
     '',
     `Start-up (median of ${opts.startupRuns}): \`node -e 0\` ${(start.node * 1000).toFixed(0)} ms, \`holding-pivot --version\` ${(start.hp * 1000).toFixed(0)} ms. ` +
       `Peak RSS of holding-pivot: ${mb(smallRss?.rssMb ?? null)} at ${int(opts.rssCount)} enveloped events, ${mb(rssBig)} at ${int(opts.count)}.`,
+    '',
+    `What csv-stringify alone costs: the naive loop with csv-stringify writing its rows runs at ${showRatio(ratio(env, 'naive', 'naivecsv'))} ` +
+      `the naive loop's speed on enveloped events and ${showRatio(ratio(plain, 'naive', 'naivecsv'))} on schema-less ones.`,
     '',
     '| target | measured | |',
     '|---|--:|---|',
