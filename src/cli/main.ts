@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { openInputFile, standardInput } from './file-input.js';
 import { ArgsExit, parseArgs } from './args.js';
 import type { RunIo, Signal } from './run.js';
 
@@ -16,13 +16,16 @@ export function dataClock(env: NodeJS.ProcessEnv): () => number {
 /** The real process's streams, clocks and signals. */
 export function processIo(): RunIo {
   return {
-    stdin: process.stdin,
+    // A getter: touching process.stdin opens a stream on fd 0 even when it is not used.
+    get stdin() {
+      return standardInput();
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     stderrIsTty: process.stderr.isTTY === true,
     now: dataClock(process.env),
     elapsedClock: Date.now,
-    openInput: (path) => createReadStream(path),
+    openInput: openInputFile,
     onSignal: (listener) => {
       let received = 0;
       const handle = (signal: Signal): void => {

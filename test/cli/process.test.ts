@@ -75,6 +75,48 @@ describe('the binary in a pipeline', () => {
   });
 });
 
+describe('regular files, which are read on the main thread', () => {
+  // Enveloped lines of ~2.9 KB: the file spans many 128 KiB reads, with lines cut at every boundary.
+  const enveloped = (id: number): string =>
+    holdingEventLine({ op: 'c', before: null, after: holding(id, 1, `S${id % 97}`, id, T), tsMs: 1624744320500, txId: id, lsn: id }, true);
+
+  it('gives the same rows from a file argument, from stdin redirected from the file, and from a pipe', () => {
+    const events = 2_000;
+    const text = Array.from({ length: events }, (_, i) => enveloped(i + 1)).join('\n') + '\n';
+    const path = join(dir, 'many.jsonl');
+    writeFileSync(path, text);
+    expect(text.length).toBeGreaterThan(40 * 128 * 1024);
+    const piped = run([], text);
+    const fromArgument = run([path]);
+    const fd = openSync(path, 'r');
+    const redirected = spawnSync(process.execPath, [BIN], { cwd: dir, env: TEST_ENV, encoding: 'utf8', stdio: [fd, 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+    closeSync(fd);
+    expect(piped.stdout.split('\n')).toHaveLength(2 * events + 1);
+    expect(piped.stdout.startsWith('1,1,holding_stock,,S1,2021-06-26T21:50:00.000001Z,,,2026-01-01T00:00:00.000Z,c\n')).toBe(true);
+    for (const result of [piped, fromArgument, redirected]) {
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    }
+    expect(fromArgument.stdout).toBe(piped.stdout);
+    expect(redirected.stdout).toBe(piped.stdout);
+  });
+
+  it('answers a signal while it is still reading a file', async () => {
+    // The file is read with readSync: the signal must still be handled mid-file, not after it.
+    const events = 150_000;
+    const path = join(dir, 'long.jsonl');
+    writeFileSync(path, Array.from({ length: events }, (_, i) => create(i + 1)).join('\n') + '\n');
+    const child = new Child([path]);
+    await child.waitForLines(2);
+    child.process.kill('SIGINT');
+    expect(await child.exited).toEqual({ code: 130, signal: null });
+    const rows = child.stdout.split('\n').slice(0, -1);
+    expect(rows.length).toBeLessThan(2 * events);
+    expect(rows.length % 2).toBe(0);
+    expect(rows.at(-1)).toBe(rowsFor(rows.length / 2).split('\n')[1]);
+  });
+});
+
 describe('bad input never crashes the filter nor loses the events around it', () => {
   it('rejects lines that are not UTF-8, keeping their bytes in the --errors file', () => {
     const bad = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]);
