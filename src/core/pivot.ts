@@ -43,7 +43,9 @@ class ImageReader {
   ) {}
 
   cell(field: string): Cell {
-    if (!(field in this.image)) {
+    const value = this.image[field];
+    // One property lookup for the usual case; `in` only tells a missing column from an undefined one.
+    if (value === undefined && !(field in this.image)) {
       this.values.warnings.push({
         code: 'field-missing',
         subject: field,
@@ -51,7 +53,7 @@ class ImageReader {
       });
       return null;
     }
-    return typedCell(this.image[field], this.ctx.schema?.columns.get(field), field, this.values);
+    return typedCell(value, this.ctx.schema?.columns.get(field), field, this.values);
   }
 
   /** The created-at column, decoded by its schema type when there is a schema. */
