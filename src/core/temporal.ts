@@ -50,8 +50,8 @@ const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 let cachedDay = Number.NaN;
 let cachedDate = '';
 
-/** new Date(ms).toISOString() with `digits` after the milliseconds, for ms within the years 0001–9999. */
-function isoText(ms: number, digits: string): string {
+/** new Date(ms).toISOString() with `finer` (digits below the millisecond) before its Z, for ms within the years 0001–9999. */
+function isoText(ms: number, finer: string): string {
   const day = Math.floor(ms / MS_PER_DAY);
   if (day !== cachedDay) {
     cachedDay = day;
@@ -63,7 +63,7 @@ function isoText(ms: number, digits: string): string {
   const minutes = Math.floor(rest / 60_000);
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1000);
-  return `${cachedDate}${PAD2[hours]}:${PAD2[minutes]}:${PAD2[seconds]}.${PAD3[rest - seconds * 1000]}${digits}Z`;
+  return `${cachedDate}${PAD2[hours]}:${PAD2[minutes]}:${PAD2[seconds]}.${PAD3[rest - seconds * 1000]}${finer}Z`;
 }
 
 /** Days since 1970-01-01 as an ISO 8601 date. */
