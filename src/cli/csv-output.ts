@@ -7,6 +7,7 @@ import type { Row } from '../core/columns.js';
 // quotes nulls too). With a record_delimiter set, csv-stringify quotes a field holding \n but not a
 // lone \r, which COPY would take for a line end. Both rare cases are quoted by a string cast; per
 // row it costs a fifth less than the equivalent quoted_match regexes (bench/README.md).
+// bench/naive-loop.mjs --csv-stringify repeats these options: change both together.
 const QUOTED_EMPTY = { value: '', quoted_empty: true };
 const CSV_OPTIONS: Options = {
   record_delimiter: 'unix',
