@@ -29,7 +29,7 @@ check() {
 step "fresh clone: npm install && npm start (the reference output)"
 clone dev
 (cd "$work/dev" && npm install --silent && npm start --silent > /dev/null)
-cp "$work/dev/$sample" "$work/$sample" 2>/dev/null || { mkdir -p "$work/$(dirname $sample)"; cp "$work/dev/$sample" "$work/$sample"; }
+mkdir -p "$work/${sample%/*}" && cp "$work/dev/$sample" "$work/$sample"
 node "$work/dev/bin/holding-pivot.js" --snapshot "$work/$sample" > "$work/expected"
 check "npm start's command" node "$work/dev/bin/holding-pivot.js"
 

@@ -3,7 +3,7 @@
 // or deployed with `npm ci --omit=dev`. Those last three come without devDependencies, which the
 // build needs (esbuild, tsc, and the packages the bundle holds): then, as npm does for a git
 // dependency, build in a temporary copy that has them, and bring back only dist/.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +14,13 @@ const { devDependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 
 
 // The install that runs this script passes its settings down as npm_config_* variables: a nested
 // npm must not inherit the ones that would make it global, move its prefix or omit dev again.
-const OUTER_INSTALL = /^npm_config_(global|location|prefix|global_prefix|local_prefix|omit|include|production|only|dev|install_links|dry_run)$/i;
+const OUTER_INSTALL = /^npm_config_(global|location|prefix|global_prefix|local_prefix|omit|include|production|only|dev|install_links|dry_run|allow_scripts)$/i;
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !OUTER_INSTALL.test(key)));
-const npm = (cwd, ...args) => execFileSync('npm', args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
+// Its output goes to stderr: `npm pack` prints the tarball's name on stdout for scripts to read.
+function npm(cwd, ...args) {
+  const { status } = spawnSync('npm', args, { cwd, env, stdio: ['ignore', 2, 2] });
+  if (status !== 0) throw new Error(`npm ${args.join(' ')} failed with status ${status} in ${cwd}`);
+}
 
 const hasDevDependencies = Object.keys(devDependencies).every((dep) => existsSync(join(root, 'node_modules', dep, 'package.json')));
 if (hasDevDependencies) {
