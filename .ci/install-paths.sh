@@ -17,11 +17,12 @@ step() { printf '\n-- %s\n' "$*"; }
 fail() { printf 'install-paths: %s\n' "$*" >&2; exit 1; }
 clone() { git clone -q "$repo" "$work/$1"; }
 
-# check NAME COMMAND...: the command, however installed, answers --version and converts the sample.
+# check NAME COMMAND...: the command, however installed, answers --version and converts the
+# sample ($work's copy, or the one in the folder given as $samples).
 check() {
   local name=$1; shift
   [[ $("$@" --version) == "$version" ]] || fail "$name: --version is not $version"
-  "$@" --snapshot "$work/$sample" > "$work/out"
+  "$@" --snapshot "${samples:-$work}/$sample" > "$work/out"
   cmp -s "$work/out" "$work/expected" || fail "$name: the sample's output differs from the checkout's"
   echo "ok: $name"
 }
@@ -64,6 +65,7 @@ echo "ok: the tarball holds $(wc -l <<<"$contents") files"
 step "tarball: npm install -g ./holding-pivot-$version.tgz"
 (cd "$work/pack" && npm install -g "./holding-pivot-$version.tgz" --silent)
 check "npm install -g <tarball>" holding-pivot
+samples=$(npm root -g)/holding-pivot check "npm install -g <tarball>, the package's own sample" holding-pivot
 npm uninstall -g holding-pivot --silent
 
 step "tarball: npx ./holding-pivot-$version.tgz"
