@@ -10,30 +10,16 @@
  *   x.meta.json      what was written: events by op, tombstones, bytes, and the rows to expect
  * Each is written to a temporary name and renamed, so an interrupted run never leaves a half file.
  */
-import { createWriteStream, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { closeSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { holding, holdingEventLine, type EventOp, type Holding, type HoldingChange } from '../test/support/debezium-events.js';
 
-interface Args {
-  count: number;
-  envelope: boolean;
-  out: string;
-  seed: number;
-}
-
-function parse(argv: readonly string[]): Args {
-  const args: Args = { count: 200_000, envelope: false, out: '', seed: 20210626 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--count') args.count = Number(argv[++i]);
-    else if (a === '--envelope') args.envelope = true;
-    else if (a === '--out') args.out = argv[++i] ?? '';
-    else if (a === '--seed') args.seed = Number(argv[++i]);
-    else throw new Error(`unknown argument ${String(a)}`);
-  }
-  if (!Number.isSafeInteger(args.count) || args.count < 1) throw new Error('--count must be a positive integer');
-  if (args.out === '') throw new Error('--out is required');
-  return args;
-}
+const { values } = parseArgs({
+  options: { count: { type: 'string', default: '200000' }, envelope: { type: 'boolean', default: false }, out: { type: 'string' }, seed: { type: 'string', default: '20210626' } },
+});
+const args = { count: Number(values.count), envelope: values.envelope, out: values.out ?? '', seed: Number(values.seed) };
+if (!Number.isSafeInteger(args.count) || args.count < 1) throw new Error('--count must be a positive integer');
+if (args.out === '') throw new Error('--out is required');
 
 /** mulberry32: small, fast, and the same sequence on every machine for a seed. */
 function prng(seed: number): () => number {
@@ -68,8 +54,7 @@ export interface Meta {
   seed: number;
 }
 
-async function main(): Promise<void> {
-  const args = parse(process.argv.slice(2));
+function main(): void {
   const random = prng(args.seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -87,23 +72,21 @@ async function main(): Promise<void> {
   const tmp = (path: string): string => `${path}.tmp-${process.pid}`;
   const notombPath = args.out.replace(/\.jsonl$/, '') + '.notomb.jsonl';
   const metaPath = args.out.replace(/\.jsonl$/, '') + '.meta.json';
-  const out = createWriteStream(tmp(args.out));
-  const outNoTomb = createWriteStream(tmp(notombPath));
+  const out = openSync(tmp(args.out), 'w');
+  const outNoTomb = openSync(tmp(notombPath), 'w');
   let bytes = 0;
   let bytesNoTomb = 0;
   let tombstones = 0;
   let buffer = '';
   let bufferNoTomb = '';
 
-  const drain = async (stream: WriteStream, text: string): Promise<void> => {
-    if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
-  };
-  const flush = async (): Promise<void> => {
-    await Promise.all([drain(out, buffer), drain(outNoTomb, bufferNoTomb)]);
+  const flush = (): void => {
+    writeSync(out, buffer);
+    writeSync(outNoTomb, bufferNoTomb);
     buffer = '';
     bufferNoTomb = '';
   };
-  const emit = async (change: HoldingChange): Promise<void> => {
+  const emit = (change: HoldingChange): void => {
     const line = `${holdingEventLine(change, args.envelope)}\n`;
     buffer += line;
     bufferNoTomb += line;
@@ -115,7 +98,7 @@ async function main(): Promise<void> {
       bytes += 1;
       tombstones++;
     }
-    if (buffer.length > 1 << 20) await flush();
+    if (buffer.length > 1 << 20) flush();
   };
 
   // A snapshot of the rows already there when the connector started: 2% of the events, op "r".
@@ -124,7 +107,7 @@ async function main(): Promise<void> {
     const row = holding(nextId++, user(), stock(), int(1, 10_000), nowUs - int(1, 400) * 86_400_000_000);
     live.push(row);
     const snapshot = i === 0 ? 'first' : i === snapshotRows - 1 ? 'last' : 'true';
-    await emit({ op: 'r', before: null, after: row, tsMs: Math.floor(nowUs / 1000) + i, txId, lsn, snapshot });
+    emit({ op: 'r', before: null, after: row, tsMs: Math.floor(nowUs / 1000) + i, txId, lsn, snapshot });
   }
 
   for (let i = snapshotRows; i < args.count; i++) {
@@ -137,7 +120,7 @@ async function main(): Promise<void> {
     if (op === 'c') {
       const row = holding(nextId++, user(), stock(), int(1, 10_000), nowUs);
       live.push(row);
-      await emit({ op, before: null, after: row, tsMs, txId, lsn });
+      emit({ op, before: null, after: row, tsMs, txId, lsn });
     } else {
       const index = Math.floor(random() * live.length);
       const before = live[index] as Holding;
@@ -150,19 +133,17 @@ async function main(): Promise<void> {
           datetime_updated: nowUs,
         };
         live[index] = after;
-        await emit({ op, before, after, tsMs, txId, lsn });
+        emit({ op, before, after, tsMs, txId, lsn });
       } else {
         live[index] = live[live.length - 1] as Holding;
         live.pop();
-        await emit({ op, before, after: null, tsMs, txId, lsn });
+        emit({ op, before, after: null, tsMs, txId, lsn });
       }
     }
   }
-  await flush();
-  await Promise.all([
-    new Promise<void>((resolve) => out.end(() => resolve())),
-    new Promise<void>((resolve) => outNoTomb.end(() => resolve())),
-  ]);
+  flush();
+  closeSync(out);
+  closeSync(outNoTomb);
   const meta: Meta = {
     events: args.count,
     ops,
@@ -179,4 +160,4 @@ async function main(): Promise<void> {
   renameSync(tmp(metaPath), metaPath);
 }
 
-await main();
+main();

@@ -5,6 +5,7 @@
 //   node bench/profile-top.mjs PROFILE.cpuprofile [--top 15]
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -94,14 +95,12 @@ export function formatSummary(summary, title = 'profile') {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  const topAt = args.indexOf('--top');
-  const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 15;
-  if (args.length === 0) {
+  const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '15' } }, allowPositionals: true });
+  if (positionals.length === 0) {
     process.stderr.write('usage: node bench/profile-top.mjs PROFILE.cpuprofile [--top N]\n');
     process.exit(2);
   }
-  for (const file of args) {
-    process.stdout.write(`${formatSummary(summarise(JSON.parse(readFileSync(file, 'utf8')), top), file)}\n\n`);
+  for (const file of positionals) {
+    process.stdout.write(`${formatSummary(summarise(JSON.parse(readFileSync(file, 'utf8')), Number(values.top)), file)}\n\n`);
   }
 }

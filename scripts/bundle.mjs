@@ -1,13 +1,30 @@
 // Bundles the CLI into dist/ for bin/holding-pivot.js. Start-up is most of a short run: loading the
 // ES modules of zod, commander and the rest one by one cost about 90 ms more than one bundle with
 // the converter split off into a chunk (main.js answers --help and --version without it).
+// The bundle holds every runtime package, so the installed package depends on nothing; their
+// licences go into dist/THIRD-PARTY-NOTICES, which ships beside the code that needs them.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: [new URL('../src/cli/main.ts', import.meta.url).pathname],
-  outdir: new URL('../dist', import.meta.url).pathname,
+const root = fileURLToPath(new URL('..', import.meta.url));
+const packageJsonPath = `${root}package.json`;
+const { name, version } = JSON.parse(readFileSync(packageJsonPath, 'utf8'));
+
+// src/cli/args.ts imports package.json for --version; the bundle gets the version and nothing else.
+const versionOnly = {
+  name: 'version-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]package\.json$/ }, (args) =>
+      args.path === packageJsonPath ? { contents: JSON.stringify({ version }), loader: 'json' } : undefined,
+    );
+  },
+};
+
+rmSync(`${root}dist`, { recursive: true, force: true });
+const { metafile } = await build({
+  entryPoints: [`${root}src/cli/main.ts`],
+  outdir: `${root}dist`,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -16,5 +33,22 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   // commander and split2 are CommonJS and require Node's built-ins: give the bundle a require.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  plugins: [versionOnly],
+  metafile: true,
   logLevel: 'warning',
 });
+
+const bundled = [
+  ...new Set(Object.keys(metafile.inputs).flatMap((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? [])),
+].sort();
+const notices = bundled.map((pkg) => {
+  const dir = `${root}node_modules/${pkg}/`;
+  const manifest = JSON.parse(readFileSync(`${dir}package.json`, 'utf8'));
+  const licenseFile = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE', 'license'].find((f) => existsSync(dir + f));
+  if (licenseFile === undefined) throw new Error(`${pkg} has no licence file to carry into dist/THIRD-PARTY-NOTICES`);
+  return `${manifest.name} ${manifest.version} (${manifest.license})\n\n${readFileSync(dir + licenseFile, 'utf8').trim()}\n`;
+});
+writeFileSync(
+  `${root}dist/THIRD-PARTY-NOTICES`,
+  `${name} ${version} bundles the following packages into dist/. Their licences:\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`,
+);

@@ -6,14 +6,13 @@ HP_CONNECTOR_JSON=$HP_REPO/connect/holding-connector.json
 
 # the tutorial's connector, unchanged: JSON with schemas
 HP_TOPIC=bankserver1.bank.holding
-# the same with value.converter.schemas.enable=false (a connector-level converter override needs the class too)
+# the same with value.converter.schemas.enable=false
 HP_TOPIC_SCHEMALESS=bankserver1_schemaless.bank.holding
 HP_SCHEMALESS=(name=holding-connector-schemaless topic.prefix=bankserver1_schemaless
-  slot.name=debezium_schemaless publication.name=dbz_publication_schemaless
-  value.converter=org.apache.kafka.connect.json.JsonConverter value.converter.schemas.enable=false)
+  slot.name=holding_pivot_schemaless publication.name=holding_pivot_schemaless value.converter.schemas.enable=false)
 # the same on a topic the worker creates with 3 partitions (records are keyed by holding_id)
 HP_TOPIC_3P=bankserver3p.bank.holding
-HP_3P=(name=holding-connector-3p topic.prefix=bankserver3p slot.name=debezium_3p publication.name=dbz_publication_3p
+HP_3P=(name=holding-connector-3p topic.prefix=bankserver3p slot.name=holding_pivot_3p publication.name=holding_pivot_3p
   topic.creation.default.partitions=3 topic.creation.default.replication.factor=1)
 
 # messages per topic: the snapshot row (db/init/02-first-holding.sql), then db/walkthrough.sql

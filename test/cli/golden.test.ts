@@ -1,48 +1,61 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, TEST_ENV } from '../support/spawn.js';
 
 /**
- * Golden cases: each folder in fixtures/golden holds `case.json` ({ "args": [...], "stdin"?: file }),
- * its inputs, and the exact expected stdout, stderr and exit status of the built binary.
- * `UPDATE_GOLDEN=1 npx vitest run test/cli/golden.test.ts` rewrites the expectations: review the diff.
+ * Golden cases: each fixtures/golden/<case>.txt is a transcript of the built binary, as a shell
+ * runs it from fixtures/golden (inputs in input/): the command line, then its exact stdout, stderr
+ * and exit status. The command may be a pipeline (`| head -1`, `< file`); bash runs it with
+ * pipefail, so a failing stage shows in the status.
+ * `UPDATE_GOLDEN=1 npx vitest run test/cli/golden.test.ts` rewrites the transcripts: review the diff.
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const GOLDEN = join(ROOT, 'fixtures/golden');
-const BIN = join(ROOT, 'bin/holding-pivot.js');
+const SECTIONS = /^\$ (.*)\n--- stdout\n([^]*)--- stderr\n([^]*)--- status (\d+)\n$/;
+// Marks output whose last line has no newline, so the transcript still says so.
+const NO_NEWLINE = '--- no newline at end\n';
 
-// A pinned clock, and a local time zone far from UTC to prove every timestamp is written in UTC.
-export const GOLDEN_ENV = { PATH: process.env['PATH'] ?? '', SOURCE_DATE_EPOCH: '1767225600', TZ: 'America/New_York', LANG: 'C' };
-
-interface GoldenCase {
-  args: string[];
-  stdin?: string;
+interface Transcript {
+  command: string;
+  stdout: string;
+  stderr: string;
+  status: number;
 }
 
+const show = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n${NO_NEWLINE}`);
+const unshow = (text: string) => (text.endsWith(`\n${NO_NEWLINE}`) ? text.slice(0, -NO_NEWLINE.length - 1) : text);
+
+function parse(file: string): Transcript {
+  const match = SECTIONS.exec(readFileSync(file, 'utf8'));
+  if (match === null) throw new Error(`${file}: not a transcript ("$ command", "--- stdout", "--- stderr", "--- status N")`);
+  const [, command = '', stdout = '', stderr = '', status = ''] = match;
+  return { command, stdout: unshow(stdout), stderr: unshow(stderr), status: Number(status) };
+}
+
+const format = (t: Transcript) => `$ ${t.command}\n--- stdout\n${show(t.stdout)}--- stderr\n${show(t.stderr)}--- status ${t.status}\n`;
+
+// The built binary as `holding-pivot` on the PATH, run by the node running the tests.
+const binDir = mkdtempSync(join(tmpdir(), 'holding-pivot-golden-'));
+symlinkSync(BIN, join(binDir, 'holding-pivot'));
+const PATH = [binDir, dirname(process.execPath), TEST_ENV.PATH].join(':');
+afterAll(() => rmSync(binDir, { recursive: true, force: true }));
+
 describe('golden cases (the built binary)', () => {
-  for (const name of readdirSync(GOLDEN).sort()) {
-    const dir = join(GOLDEN, name);
-    const spec = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as GoldenCase;
-    it(`${name}: holding-pivot ${spec.args.join(' ')}${spec.stdin ? ` < ${spec.stdin}` : ''}`, () => {
-      const result = spawnSync(process.execPath, [BIN, ...spec.args], {
-        cwd: dir,
-        env: GOLDEN_ENV,
-        input: spec.stdin ? readFileSync(join(dir, spec.stdin)) : '',
+  for (const name of readdirSync(GOLDEN).filter((f) => f.endsWith('.txt')).sort()) {
+    const file = join(GOLDEN, name);
+    const expected = parse(file);
+    it(`${name}: ${expected.command}`, () => {
+      const result = spawnSync('bash', ['-o', 'pipefail', '-c', expected.command], {
+        cwd: GOLDEN,
+        env: { ...TEST_ENV, PATH },
+        stdio: ['ignore', 'pipe', 'pipe'],
         encoding: 'utf8',
       });
-      const actual = { stdout: result.stdout, stderr: result.stderr, status: `${result.status}\n` };
-      for (const [key, value] of Object.entries(actual)) {
-        const file = join(dir, `expected.${key}`);
-        if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(file, value);
-        expect(existsSync(file), `${file} exists`).toBe(true);
-      }
-      expect(actual).toEqual({
-        stdout: readFileSync(join(dir, 'expected.stdout'), 'utf8'),
-        stderr: readFileSync(join(dir, 'expected.stderr'), 'utf8'),
-        status: readFileSync(join(dir, 'expected.status'), 'utf8'),
-      });
+      const actual = { command: expected.command, stdout: result.stdout, stderr: result.stderr, status: result.status ?? -1 };
+      if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(file, format(actual));
+      expect(format(actual)).toBe(format(expected));
     });
   }
 });
