@@ -1,6 +1,14 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import { DEFAULT_OPTIONS, TIMESTAMP_MODES, type PivotOptions, type TimestampMode } from '../core/options.js';
+import { IDENTITY_COLUMNS, type IdentityColumn } from '../core/columns.js';
+import {
+  DEFAULT_OPTIONS,
+  EVENT_TIME_MODES,
+  TIMESTAMP_MODES,
+  type EventTimeMode,
+  type PivotOptions,
+  type TimestampMode,
+} from '../core/options.js';
 
 /** Everything a run is told on its command line. */
 export interface RunConfig {
@@ -56,6 +64,15 @@ function list(value: string): string[] {
   return items;
 }
 
+function identityColumns(value: string): IdentityColumn[] {
+  const names = list(value);
+  const unknown = names.find((name) => !(IDENTITY_COLUMNS as readonly string[]).includes(name));
+  if (unknown !== undefined) throw new InvalidArgumentError(`unknown column "${unknown}"; the columns are ${IDENTITY_COLUMNS.join(', ')}.`);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw new InvalidArgumentError(`column "${twice}" is listed twice.`);
+  return names as IdentityColumn[];
+}
+
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
 function size(value: string): number {
@@ -90,6 +107,12 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
         .choices(TIMESTAMP_MODES)
         .default('iso' satisfies TimestampMode),
     )
+    .addOption(
+      new Option('--event-time <mode>', 'datetime_updated/deleted: commit: when PostgreSQL committed the change; processed: when Debezium read it')
+        .choices(EVENT_TIME_MODES)
+        .default(DEFAULT_OPTIONS.eventTime),
+    )
+    .addOption(new Option('--with <list>', `columns to append, in this order: ${IDENTITY_COLUMNS.join(',')}`).argParser(identityColumns))
     .option('--header', 'write the column names as the first row')
     .option('--errors <file>', 'append every rejected line, verbatim, to this file')
     .option('--strict', 'stop at the first rejected line')
@@ -123,6 +146,8 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
     snapshot?: boolean;
     changedOnly?: boolean;
     timestamps: TimestampMode;
+    eventTime: EventTimeMode;
+    with?: IdentityColumn[];
     header?: boolean;
     errors?: string;
     strict?: boolean;
@@ -140,6 +165,8 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
       snapshot: o.snapshot === true,
       changedOnly: o.changedOnly === true,
       timestamps: o.timestamps,
+      eventTime: o.eventTime,
+      with: o.with ?? DEFAULT_OPTIONS.with,
     },
     inputs,
     header: o.header === true,

@@ -103,16 +103,16 @@ const WALKTHROUGH: PivotRow[] = [
   [1001, 2, 'holding_quantity', null, '1', US('21:51:00.000001'), null, null, 'c'],
   [1002, 3, 'holding_stock', null, 'SP500', US('21:51:00.250001'), null, null, 'c'],
   [1002, 3, 'holding_quantity', null, '1', US('21:51:00.250001'), null, null, 'c'],
-  [1000, 1, 'holding_stock', 'VFIAX', 'VFIAX', null, US('21:52:00.500000'), null, 'u'],
-  [1000, 1, 'holding_quantity', '10', '100', null, US('21:52:00.500000'), null, 'u'],
-  [1002, 3, 'holding_stock', 'SP500', null, null, null, US('21:53:00.500000'), 'd'],
-  [1002, 3, 'holding_quantity', '1', null, null, null, US('21:53:00.500000'), 'd'],
-  [1001, 2, 'holding_stock', 'SP500', null, null, null, US('21:54:00.500000'), 'd'],
-  [1001, 2, 'holding_quantity', '1', null, null, null, US('21:54:00.500000'), 'd'],
+  [1000, 1, 'holding_stock', 'VFIAX', 'VFIAX', null, US('21:52:00.463000'), null, 'u'],
+  [1000, 1, 'holding_quantity', '10', '100', null, US('21:52:00.463000'), null, 'u'],
+  [1002, 3, 'holding_stock', 'SP500', null, null, null, US('21:53:00.463000'), 'd'],
+  [1002, 3, 'holding_quantity', '1', null, null, null, US('21:53:00.463000'), 'd'],
+  [1001, 2, 'holding_stock', 'SP500', null, null, null, US('21:54:00.463000'), 'd'],
+  [1001, 2, 'holding_quantity', '1', null, null, null, US('21:54:00.463000'), 'd'],
   [1003, 3, 'holding_stock', null, 'VTSAX', US('21:55:00.000001'), null, null, 'c'],
   [1003, 3, 'holding_quantity', null, '100', US('21:55:00.000001'), null, null, 'c'],
-  [1003, 3, 'holding_stock', 'VTSAX', 'VTSAX', null, US('21:56:00.500000'), null, 'u'],
-  [1003, 3, 'holding_quantity', '100', '10', null, US('21:56:00.500000'), null, 'u'],
+  [1003, 3, 'holding_stock', 'VTSAX', 'VTSAX', null, US('21:56:00.463000'), null, 'u'],
+  [1003, 3, 'holding_quantity', '100', '10', null, US('21:56:00.463000'), null, 'u'],
 ];
 const WALKTHROUGH_WITHOUT_SNAPSHOT = WALKTHROUGH.filter((r) => r[8] !== 'r');
 
@@ -198,12 +198,12 @@ describe.skipIf(skip)(TITLE, { timeout: 30_000 }, () => {
     });
 
     it.each([
-      // Both deletes: 21:53:00.5 and 21:54:00.5 UTC (17:53 and 17:54 in New York).
+      // Both deletes, committed at 21:53:00.463 and 21:54:00.463 UTC (17:53 and 17:54 in New York).
       ['2021-06-26 21:00', '2021-06-26 22:00', ['SP500|2']],
-      // From is inclusive, to exclusive: only 1002's delete at 21:53:00.5 ...
-      ['2021-06-26 21:53:00.5', '2021-06-26 21:54:00.5', ['SP500|1']],
-      // ... and a microsecond later only 1001's at 21:54:00.5.
-      ['2021-06-26 21:53:00.500001', '2021-06-26 21:54:00.500001', ['SP500|1']],
+      // From is inclusive, to exclusive: only 1002's delete at 21:53:00.463 ...
+      ['2021-06-26 21:53:00.463', '2021-06-26 21:54:00.463', ['SP500|1']],
+      // ... and a microsecond later only 1001's at 21:54:00.463.
+      ['2021-06-26 21:53:00.463001', '2021-06-26 21:54:00.463001', ['SP500|1']],
       // The New York times of the deletes hold nothing: no value was shifted by the session's zone.
       ['2021-06-26 17:00', '2021-06-26 18:00', []],
       ['2021-06-27', '2021-06-28', []],
