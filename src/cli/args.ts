@@ -36,6 +36,7 @@ without the JSON converter's schema envelope, kcat -J lines, tombstones (empty, 
 Output: CSV (RFC 4180), one row per tracked field per event, in the columns
   holding_id,user_id,change_field,old_value,new_value,datetime_created,
   datetime_updated,datetime_deleted,datetime_inserted,op
+then the --with columns, in the order given.
 NULL is an empty field, an empty string is "" (what PostgreSQL's COPY ... CSV expects).
 
 Examples:
@@ -43,6 +44,9 @@ Examples:
   holding-pivot --snapshot events.jsonl more.jsonl > holding_pivot.txt
   kcat -b kafka:9092 -C -e -t bankserver1.bank.holding | holding-pivot --changed-only |
     psql -c "\\copy holding_pivot from stdin csv"
+  kcat -b kafka:9092 -C -e -J -t bankserver1.bank.holding |
+    holding-pivot --with event_id,source_table,lsn,tx_id,committed_at,kafka_topic,kafka_partition,kafka_offset |
+    psql -f sql/holding_pivot_audit_load.sql
   holding-pivot --fields email,plan --id-field customer_id --user-field account_id \\
     --created-field created_at < customers.jsonl
 
