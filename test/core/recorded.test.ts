@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { IDENTITY_COLUMNS } from '../../src/core/columns.js';
 import { decoder, INSERTED, pivotText } from '../support/pivot-helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -55,8 +56,10 @@ describe('events recorded from a real Debezium (fixtures/recorded, see VERSIONS 
 describe('the schema shortcut on every fixture', () => {
   it.each(fixtureInputs().map((path) => [path.slice(FIXTURES.length), path]))('%s: the same outcome as the full parse, line by line', (_, path) => {
     const fast = decoder({ snapshot: true });
+    const identified = decoder({ snapshot: true, with: [...IDENTITY_COLUMNS] });
     for (const line of readFileSync(path, 'utf8').split('\n')) {
       expect(fast.decode(line, INSERTED)).toEqual(fast.decodeWithoutShortcut(line, INSERTED));
+      expect(identified.decode(line, INSERTED)).toEqual(identified.decodeWithoutShortcut(line, INSERTED));
     }
   });
 });
