@@ -37,8 +37,8 @@ CREATE TABLE IF NOT EXISTS holding_pivot (
     old_value         text,                -- the value before the change, as text; NULL for c, r
     new_value         text,                -- the value after the change, as text; NULL for d
     datetime_created  timestamp,           -- bank.holding.datetime_created (µs), for c and r
-    datetime_updated  timestamp,           -- when Debezium saw the update (event ts_ms), for u
-    datetime_deleted  timestamp,           -- when Debezium saw the delete (event ts_ms), for d
+    datetime_updated  timestamp,           -- when the update was committed (source.ts_us), for u
+    datetime_deleted  timestamp,           -- when the delete was committed (source.ts_us), for d
     datetime_inserted timestamp NOT NULL,  -- when holding-pivot wrote the row
     op                text      NOT NULL   -- Debezium's op: c create, r snapshot read, u update, d delete
         CONSTRAINT holding_pivot_op_check CHECK (op IN ('c', 'r', 'u', 'd'))

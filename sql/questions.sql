@@ -6,6 +6,9 @@
 --   from     start of the period of the third question, inclusive  (UTC, like the table)
 --   to       end of the period, exclusive: from=2021-06-26 to=2021-06-27 is the whole 26th
 --
+--   table    optional: the table to ask, holding_pivot unless given (-v table=holding_pivot_audit
+--            asks the same questions of holding_pivot_audit.sql's table, which has the same columns)
+--
 -- Pass the values bare: the queries quote them (:'from'), so a date or a timestamp such as
 -- -v from='2021-06-26 21:53:30' needs no SQL quotes. A zone written in them is ignored, as it is
 -- for the table's timestamp columns: give UTC times. Each answer is headed by an \echo line
@@ -34,13 +37,17 @@ SELECT :{?user_id} AND :{?from} AND :{?to} AS questions_have_variables \gset
             USING HINT = 'psql -v user_id=3 -v from=2021-06-26 -v to=2021-06-27 -f sql/questions.sql';
     END $$;
 \endif
+\if :{?table}
+\else
+    \set table holding_pivot
+\endif
 
 -- A user changed a holding's stock type when an update gave it another stock, or a delete took
 -- the stock away (old value to NULL); an update that leaves the stock alone is not a change. A
 -- delete of a holding whose stock was already NULL changes nothing and is not counted.
 \echo '[stock_type_changes] How many times did user' :user_id 'change stock type (deletes included)?'
 SELECT count(*) AS stock_type_changes
-FROM holding_pivot
+FROM :"table"
 WHERE user_id = :'user_id'
   AND change_field = 'holding_stock'
   AND op IN ('u', 'd')
@@ -49,7 +56,7 @@ WHERE user_id = :'user_id'
 -- The tutorial's exercise: the same question about the quantity.
 \echo '[quantity_changes] How many times did user' :user_id 'change stock quantity (deletes included)?'
 SELECT count(*) AS quantity_changes
-FROM holding_pivot
+FROM :"table"
 WHERE user_id = :'user_id'
   AND change_field = 'holding_quantity'
   AND op IN ('u', 'd')
@@ -64,7 +71,7 @@ WHERE user_id = :'user_id'
 SELECT stock, times_sold
 FROM (
     SELECT old_value AS stock, count(*) AS times_sold
-    FROM holding_pivot
+    FROM :"table"
     WHERE change_field = 'holding_stock'
       AND old_value IS NOT NULL
       AND old_value IS DISTINCT FROM new_value

@@ -1,6 +1,14 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import { DEFAULT_OPTIONS, TIMESTAMP_MODES, type PivotOptions, type TimestampMode } from '../core/options.js';
+import { IDENTITY_COLUMNS, type IdentityColumn } from '../core/columns.js';
+import {
+  DEFAULT_OPTIONS,
+  EVENT_TIME_MODES,
+  TIMESTAMP_MODES,
+  type EventTimeMode,
+  type PivotOptions,
+  type TimestampMode,
+} from '../core/options.js';
 
 /** Everything a run is told on its command line. */
 export interface RunConfig {
@@ -28,6 +36,7 @@ without the JSON converter's schema envelope, kcat -J lines, tombstones (empty, 
 Output: CSV (RFC 4180), one row per tracked field per event, in the columns
   holding_id,user_id,change_field,old_value,new_value,datetime_created,
   datetime_updated,datetime_deleted,datetime_inserted,op
+then the --with columns, in the order given.
 NULL is an empty field, an empty string is "" (what PostgreSQL's COPY ... CSV expects).
 
 Examples:
@@ -35,6 +44,9 @@ Examples:
   holding-pivot --snapshot events.jsonl more.jsonl > holding_pivot.txt
   kcat -b kafka:9092 -C -e -t bankserver1.bank.holding | holding-pivot --changed-only |
     psql -c "\\copy holding_pivot from stdin csv"
+  kcat -b kafka:9092 -C -e -J -t bankserver1.bank.holding |
+    holding-pivot --with event_id,source_table,lsn,tx_id,committed_at,kafka_topic,kafka_partition,kafka_offset |
+    psql -f sql/holding_pivot_audit_load.sql
   holding-pivot --fields email,plan --id-field customer_id --user-field account_id \\
     --created-field created_at < customers.jsonl
 
@@ -54,6 +66,15 @@ function list(value: string): string[] {
   const items = value.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new InvalidArgumentError('expected a comma-separated list of column names.');
   return items;
+}
+
+function identityColumns(value: string): IdentityColumn[] {
+  const names = list(value);
+  const unknown = names.find((name) => !(IDENTITY_COLUMNS as readonly string[]).includes(name));
+  if (unknown !== undefined) throw new InvalidArgumentError(`unknown column "${unknown}"; the columns are ${IDENTITY_COLUMNS.join(', ')}.`);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw new InvalidArgumentError(`column "${twice}" is listed twice.`);
+  return names as IdentityColumn[];
 }
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
@@ -90,6 +111,12 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
         .choices(TIMESTAMP_MODES)
         .default('iso' satisfies TimestampMode),
     )
+    .addOption(
+      new Option('--event-time <mode>', 'datetime_updated/deleted: commit: when PostgreSQL committed the change; processed: when Debezium read it')
+        .choices(EVENT_TIME_MODES)
+        .default(DEFAULT_OPTIONS.eventTime),
+    )
+    .addOption(new Option('--with <list>', `columns to append, in this order: ${IDENTITY_COLUMNS.join(',')}`).argParser(identityColumns))
     .option('--header', 'write the column names as the first row')
     .option('--errors <file>', 'append every rejected line, verbatim, to this file')
     .option('--strict', 'stop at the first rejected line')
@@ -123,6 +150,8 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
     snapshot?: boolean;
     changedOnly?: boolean;
     timestamps: TimestampMode;
+    eventTime: EventTimeMode;
+    with?: IdentityColumn[];
     header?: boolean;
     errors?: string;
     strict?: boolean;
@@ -140,6 +169,8 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
       snapshot: o.snapshot === true,
       changedOnly: o.changedOnly === true,
       timestamps: o.timestamps,
+      eventTime: o.eventTime,
+      with: o.with ?? DEFAULT_OPTIONS.with,
     },
     inputs,
     header: o.header === true,

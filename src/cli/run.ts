@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Writable, type Readable } from 'node:stream';
 import split2 from 'split2';
-import { COLUMNS, type Row } from '../core/columns.js';
+import { COLUMNS } from '../core/columns.js';
 import { LineDecoder } from '../core/line-decoder.js';
 import type { RunConfig } from './args.js';
 import { CsvOutput } from './csv-output.js';
@@ -89,7 +89,7 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
     guard.stop();
   });
 
-  if (config.header) output.write([[...COLUMNS] as unknown as Row]);
+  if (config.header) output.write([[...COLUMNS, ...config.pivot.with]]);
   reporter.startProgress(counts);
   try {
     for (const input of config.inputs) {

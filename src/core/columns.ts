@@ -14,12 +14,31 @@ export const COLUMNS = [
 
 export type Column = (typeof COLUMNS)[number];
 
+/**
+ * The columns `--with` can append after COLUMNS, in any order: where a change comes from, and which
+ * Kafka message carried it (the `holding_pivot_audit` table's extra columns, in this order).
+ */
+export const IDENTITY_COLUMNS = [
+  'event_id',
+  'source_table',
+  'lsn',
+  'tx_id',
+  'committed_at',
+  'kafka_topic',
+  'kafka_partition',
+  'kafka_offset',
+] as const;
+
+export type IdentityColumn = (typeof IDENTITY_COLUMNS)[number];
+
 /** A cell is text, or null for SQL NULL (written as an empty unquoted CSV field). */
 export type Cell = string | null;
 
-/** One pivot row: exactly one cell per column, in COLUMNS order. */
-export type Row = readonly [Cell, Cell, Cell, Cell, Cell, Cell, Cell, Cell, Cell, Cell];
+/** One cell per name, in the same order. */
+type CellsOf<Names extends readonly string[]> = { readonly [I in keyof Names]: Cell };
 
-// Fails to compile if a column is added without widening Row, or the other way round.
-const rowMatchesColumns: Row['length'] extends (typeof COLUMNS)['length'] ? true : never = true;
-void rowMatchesColumns;
+/** The ten cells every row starts with, in COLUMNS order. */
+export type PivotRow = CellsOf<typeof COLUMNS>;
+
+/** One output row: the ten pivot cells, then one cell per `--with` column, in the order given. */
+export type Row = readonly [...PivotRow, ...Cell[]];

@@ -1,13 +1,14 @@
 import { decodeConnectSchema, type DecodedSchema } from './connect-schema.js';
 import { validateChangeEvent, type ChangeEvent } from './event.js';
 import { parseExactJson } from './exact-json.js';
+import { withIdentity, type KafkaPosition } from './identity.js';
 import { endOfJsonValue } from './json-scan.js';
 import type { PivotOptions } from './options.js';
-import { pivotEvent, type PivotResult } from './pivot.js';
+import { pivotEvent, type PivotContext, type PivotResult } from './pivot.js';
 import { NEEDS_EXACT_NUMBERS } from './values.js';
 
-/** What became of one input line. */
-export type LineOutcome = PivotResult | { readonly kind: 'tombstone' };
+/** What became of one input line; a kcat -J line's outcome says which Kafka message it was. */
+export type LineOutcome = (PivotResult | { readonly kind: 'tombstone' }) & { readonly position?: KafkaPosition };
 
 const TOMBSTONE: LineOutcome = { kind: 'tombstone' };
 const rejected = (reason: string): LineOutcome => ({ kind: 'rejected', reason });
@@ -73,6 +74,12 @@ function isKcatJson(value: JsonObject): boolean {
   );
 }
 
+/** The event's rows, with the `--with` columns when there are any. */
+function pivot(event: ChangeEvent, ctx: PivotContext, position: KafkaPosition | undefined): PivotResult {
+  const result = pivotEvent(event, ctx);
+  return ctx.options.with.length === 0 ? result : withIdentity(result, event, position, ctx.options);
+}
+
 /** Nothing a line holds may crash the filter: whatever still throws rejects the line instead. */
 function thrown(error: unknown): LineOutcome {
   // RangeError: a value nested too deeply to format, or a string too long to build.
@@ -109,13 +116,13 @@ export class LineDecoder {
     }
   }
 
-  private decodeValueText(text: string, insertedAt: string, outer: boolean): LineOutcome {
-    const shortcut = this.decodeKnownEnvelope(text, insertedAt);
-    return shortcut ?? this.decodeFull(text, insertedAt, outer);
+  private decodeValueText(text: string, insertedAt: string, outer: boolean, position?: KafkaPosition): LineOutcome {
+    const shortcut = this.decodeKnownEnvelope(text, insertedAt, position);
+    return shortcut ?? this.decodeFull(text, insertedAt, outer, position);
   }
 
   /** The shortcut: a line that starts with a known schema's exact text needs only its payload parsed. */
-  private decodeKnownEnvelope(text: string, insertedAt: string): LineOutcome | undefined {
+  private decodeKnownEnvelope(text: string, insertedAt: string, position: KafkaPosition | undefined): LineOutcome | undefined {
     for (let i = 0; i < this.known.length; i++) {
       const known = this.known[i] as KnownSchema;
       const { prefix } = known;
@@ -137,12 +144,12 @@ export class LineDecoder {
         this.known.unshift(known);
       }
       if (payload === null) return TOMBSTONE;
-      return this.fromValue(payload, known.schema, { text: payloadText, path: [] }, insertedAt);
+      return this.fromValue(payload, known.schema, { text: payloadText, path: [] }, insertedAt, position);
     }
     return undefined;
   }
 
-  private decodeFull(text: string, insertedAt: string, outer: boolean): LineOutcome {
+  private decodeFull(text: string, insertedAt: string, outer: boolean, position?: KafkaPosition): LineOutcome {
     if (isBlank(text)) return TOMBSTONE;
     const trimmed = text.length <= 12 ? text.trim() : text;
     // kcat -Z prints a null value as NULL; kafka-console-consumer prints null.
@@ -160,21 +167,29 @@ export class LineDecoder {
       const schema = decodeConnectSchema(parsed['schema']);
       if (typeof schema === 'string') return rejected(schema);
       this.remember(text, schema);
-      return this.fromValue(parsed['payload'], schema, { text, path: ['payload'] }, insertedAt);
+      return this.fromValue(parsed['payload'], schema, { text, path: ['payload'] }, insertedAt, position);
     }
-    return this.fromValue(parsed, null, { text, path: [] }, insertedAt);
+    return this.fromValue(parsed, null, { text, path: [] }, insertedAt, position);
   }
 
   /** kcat -J: the message value is a JSON string inside the line (or an object, with -s avro). */
   private fromKcatJson(line: JsonObject, text: string, insertedAt: string): LineOutcome {
     const value = line['payload'];
-    const where = `topic ${String(line['topic'])}, partition ${String(line['partition'])}, offset ${String(line['offset'])}`;
+    const position = { topic: line['topic'] as string, partition: line['partition'] as number, offset: line['offset'] as number };
+    const where = `topic ${position.topic}, partition ${position.partition}, offset ${position.offset}`;
     let outcome: LineOutcome;
-    if (value === null) return TOMBSTONE;
-    if (typeof value === 'string') outcome = this.decodeValueText(value, insertedAt, false);
-    else if (isObject(value)) outcome = this.fromValue(value, null, { text, path: ['payload'] }, insertedAt);
-    else outcome = rejected(`kcat -J "payload" is ${describe(value)}`);
-    return outcome.kind === 'rejected' ? rejected(`${outcome.reason} (${where})`) : outcome;
+    try {
+      if (!Number.isSafeInteger(position.partition) || !Number.isSafeInteger(position.offset)) {
+        outcome = rejected('kcat -J "partition" and "offset" must be exact integers');
+      } else if (value === null) outcome = TOMBSTONE;
+      else if (typeof value === 'string') outcome = this.decodeValueText(value, insertedAt, false, position);
+      else if (isObject(value)) outcome = this.fromValue(value, null, { text, path: ['payload'] }, insertedAt, position);
+      else outcome = rejected(`kcat -J "payload" is ${describe(value)}`);
+    } catch (error) {
+      // Here, not only in decode, so that even this outcome says which message it was.
+      outcome = thrown(error);
+    }
+    return outcome.kind === 'rejected' ? { ...rejected(`${outcome.reason} (${where})`), position } : { ...outcome, position };
   }
 
   /** Learns the exact text of an envelope's schema, so later lines with it take the shortcut. */
@@ -189,7 +204,13 @@ export class LineDecoder {
     if (this.known.length > MAX_KNOWN_SCHEMAS) this.known.pop();
   }
 
-  private fromValue(value: unknown, schema: DecodedSchema | null, source: ValueSource, insertedAt: string): LineOutcome {
+  private fromValue(
+    value: unknown,
+    schema: DecodedSchema | null,
+    source: ValueSource,
+    insertedAt: string,
+    position: KafkaPosition | undefined,
+  ): LineOutcome {
     if (!isObject(value)) return rejected(`not a Debezium change event (the payload is ${describe(value)})`);
     if (!('op' in value)) {
       if (isTransactionMetadata(value)) return { kind: 'skipped', what: 'transaction' };
@@ -200,13 +221,13 @@ export class LineDecoder {
     if (typeof event === 'string') return rejected(event);
     const ctx = { options: this.options, schema, insertedAt };
     try {
-      return pivotEvent(event, ctx);
+      return pivot(event, ctx, position);
     } catch (error) {
       if (error !== NEEDS_EXACT_NUMBERS) throw error;
     }
     // A number beyond what a double holds exactly: read the event again, keeping every number's digits.
     let exact: unknown = parseExactJson(source.text);
     for (const key of source.path) exact = (exact as JsonObject)[key];
-    return pivotEvent(exact as ChangeEvent, ctx);
+    return pivot(exact as ChangeEvent, ctx, position);
   }
 }

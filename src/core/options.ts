@@ -1,6 +1,15 @@
+import type { IdentityColumn } from './columns.js';
+
 /** How timestamps are written: ISO 8601 UTC text, or the raw epoch numbers found in the event. */
 export const TIMESTAMP_MODES = ['iso', 'epoch'] as const;
 export type TimestampMode = (typeof TIMESTAMP_MODES)[number];
+
+/**
+ * What datetime_updated and datetime_deleted say: when the change was committed in PostgreSQL
+ * (the source block's ts_us or ts_ms), or when the connector processed it (the event's ts_ms).
+ */
+export const EVENT_TIME_MODES = ['commit', 'processed'] as const;
+export type EventTimeMode = (typeof EVENT_TIME_MODES)[number];
 
 /** Everything the pure core needs to know to pivot an event. */
 export interface PivotOptions {
@@ -15,6 +24,9 @@ export interface PivotOptions {
   /** Drop update rows whose field did not change. */
   readonly changedOnly: boolean;
   readonly timestamps: TimestampMode;
+  readonly eventTime: EventTimeMode;
+  /** Columns appended after the ten, in this order. */
+  readonly with: readonly IdentityColumn[];
 }
 
 export const DEFAULT_OPTIONS: PivotOptions = {
@@ -25,4 +37,6 @@ export const DEFAULT_OPTIONS: PivotOptions = {
   snapshot: false,
   changedOnly: false,
   timestamps: 'iso',
+  eventTime: 'commit',
+  with: [],
 };

@@ -3,7 +3,8 @@ import type { DecodedSchema } from './connect-schema.js';
 import type { ChangeEvent, Op, RowImage } from './event.js';
 import type { PivotOptions } from './options.js';
 import { ExactNumber } from './exact-json.js';
-import { microsCell, millisCell, typedCell, type ValueContext, type Warning } from './values.js';
+import { eventTime } from './source.js';
+import { microsCell, typedCell, type ValueContext, type Warning } from './values.js';
 
 /** Events that are valid but deliberately produce no rows; they are counted, not reported. */
 export type SkipKind = 'snapshot' | 'truncate' | 'message' | 'heartbeat' | 'transaction';
@@ -71,10 +72,6 @@ class ImageReader {
 
 const valueContext = (ctx: PivotContext): ValueContext => ({ timestamps: ctx.options.timestamps, warnings: [] });
 
-function eventTime(event: ChangeEvent, values: ValueContext): Cell {
-  return event.ts_ms === undefined || event.ts_ms === null ? null : millisCell(event.ts_ms, 'ts_ms', values);
-}
-
 function creation(event: ChangeEvent, ctx: PivotContext, op: 'c' | 'r'): PivotResult {
   if (typeof event.after !== 'object' || event.after === null) return { kind: 'rejected', reason: `op "${op}" without "after"` };
   const after = new ImageReader(ctx, event.after, valueContext(ctx));
@@ -102,7 +99,7 @@ function update(event: ChangeEvent, ctx: PivotContext): PivotResult {
   const { idField, userField, fields, changedOnly } = ctx.options;
   const id = after.cell(idField);
   const user = after.cell(userField);
-  const updated = eventTime(event, values);
+  const updated = eventTime(event, ctx.options.eventTime, values);
   const rows: Row[] = [];
   for (const field of fields) {
     const oldValue = before === null ? null : before.cell(field);
@@ -125,7 +122,7 @@ function deletion(event: ChangeEvent, ctx: PivotContext): PivotResult {
   const { idField, userField, fields } = ctx.options;
   const id = before.cell(idField);
   const user = before.cell(userField);
-  const deleted = eventTime(event, before.values);
+  const deleted = eventTime(event, ctx.options.eventTime, before.values);
   const rows = fields.map((field): Row => [id, user, field, before.cell(field), null, null, null, deleted, ctx.insertedAt, 'd']);
   return { kind: 'rows', rows, warnings: before.values.warnings };
 }

@@ -98,6 +98,16 @@ describe('main() in process', () => {
       "holding-pivot: option '--max-line-bytes <size>' argument 'lots' is invalid. expected a size in bytes, such as 1048576, 512K or 64M. (see holding-pivot --help)\n",
     );
     expect(await main(['node', 'holding-pivot', '--fields', 'a,,b'], io({}))).toBe(2);
+    const unknown = io({});
+    expect(await main(['node', 'holding-pivot', '--with', 'event_id,offset'], unknown)).toBe(2);
+    expect(unknown.err()).toBe(
+      "holding-pivot: option '--with <list>' argument 'event_id,offset' is invalid. unknown column \"offset\"; the columns are event_id, source_table, lsn, tx_id, committed_at, kafka_topic, kafka_partition, kafka_offset. (see holding-pivot --help)\n",
+    );
+    const twice = io({});
+    expect(await main(['node', 'holding-pivot', '--with', 'lsn,event_id,lsn'], twice)).toBe(2);
+    expect(twice.err()).toBe("holding-pivot: option '--with <list>' argument 'lsn,event_id,lsn' is invalid. column \"lsn\" is listed twice. (see holding-pivot --help)\n");
+    expect(await main(['node', 'holding-pivot', '--with', ''], io({}))).toBe(2);
+    expect(await main(['node', 'holding-pivot', '--event-time', 'now'], io({}))).toBe(2);
     expect(await main(['node', 'holding-pivot', '--help'], io({}))).toBe(0);
   });
 

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../src/core/columns.js';
+import { IDENTITY_COLUMNS, type Row } from '../../src/core/columns.js';
 import { csvText } from '../../src/cli/csv-output.js';
 import { eventLineArb, garbageArb } from '../support/arbitraries.js';
 import { decoder, INSERTED } from '../support/pivot-helpers.js';
@@ -30,7 +30,11 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(eventLineArb, garbageArb), { maxLength: 30 }), (lines) => {
         const fast = decoder({ snapshot: true });
-        for (const line of lines) expect(fast.decode(line, INSERTED)).toEqual(fast.decodeWithoutShortcut(line, INSERTED));
+        const identified = decoder({ snapshot: true, with: [...IDENTITY_COLUMNS] });
+        for (const line of lines) {
+          expect(fast.decode(line, INSERTED)).toEqual(fast.decodeWithoutShortcut(line, INSERTED));
+          expect(identified.decode(line, INSERTED)).toEqual(identified.decodeWithoutShortcut(line, INSERTED));
+        }
       }),
       { numRuns: 200 },
     );

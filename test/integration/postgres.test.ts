@@ -7,16 +7,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDENTITY_COLUMNS } from '../../src/core/columns.js';
 import {
+  QUESTIONS,
   ROOT,
   SERVER,
   SESSION_TIME_ZONE,
+  ask,
   assertBuilt,
   createScratchDatabase,
   dropScratchDatabase,
   freshTable,
   holdingPivot,
-  parseAnswers,
   pipeIntoPsql,
   probeServer,
   psql,
@@ -25,7 +27,6 @@ import {
   type Target,
 } from './psql.js';
 
-const QUESTIONS = join(ROOT, 'sql', 'questions.sql');
 const ENVELOPE = join(ROOT, 'fixtures', 'samples', 'walkthrough-envelope.jsonl');
 const PLAIN = join(ROOT, 'fixtures', 'samples', 'walkthrough-plain.jsonl');
 
@@ -74,18 +75,6 @@ function insertedTimes(target: Target): number[] {
   return query(target, `SELECT to_char(datetime_inserted, ${ISO}) FROM holding_pivot`).map((s) => Date.parse(s));
 }
 
-interface Variables {
-  user_id: number;
-  from: string;
-  to: string;
-}
-
-/** Runs sql/questions.sql as it is and returns each answer by its name, rows as psql -A prints them. */
-function ask(target: Target, v: Variables): Record<string, string[]> {
-  const out = psql(target, ['-A', '-t', '-v', `user_id=${v.user_id}`, '-v', `from=${v.from}`, '-v', `to=${v.to}`, '-f', QUESTIONS]);
-  return Object.fromEntries(parseAnswers(out));
-}
-
 /** The names of the questions the file asks, from its \echo headings. */
 const questionNames = [...readFileSync(QUESTIONS, 'utf8').matchAll(/^\\echo '\[([a-z_]+)\]/gm)].map((m) => m[1]);
 
@@ -103,16 +92,16 @@ const WALKTHROUGH: PivotRow[] = [
   [1001, 2, 'holding_quantity', null, '1', US('21:51:00.000001'), null, null, 'c'],
   [1002, 3, 'holding_stock', null, 'SP500', US('21:51:00.250001'), null, null, 'c'],
   [1002, 3, 'holding_quantity', null, '1', US('21:51:00.250001'), null, null, 'c'],
-  [1000, 1, 'holding_stock', 'VFIAX', 'VFIAX', null, US('21:52:00.500000'), null, 'u'],
-  [1000, 1, 'holding_quantity', '10', '100', null, US('21:52:00.500000'), null, 'u'],
-  [1002, 3, 'holding_stock', 'SP500', null, null, null, US('21:53:00.500000'), 'd'],
-  [1002, 3, 'holding_quantity', '1', null, null, null, US('21:53:00.500000'), 'd'],
-  [1001, 2, 'holding_stock', 'SP500', null, null, null, US('21:54:00.500000'), 'd'],
-  [1001, 2, 'holding_quantity', '1', null, null, null, US('21:54:00.500000'), 'd'],
+  [1000, 1, 'holding_stock', 'VFIAX', 'VFIAX', null, US('21:52:00.463000'), null, 'u'],
+  [1000, 1, 'holding_quantity', '10', '100', null, US('21:52:00.463000'), null, 'u'],
+  [1002, 3, 'holding_stock', 'SP500', null, null, null, US('21:53:00.463000'), 'd'],
+  [1002, 3, 'holding_quantity', '1', null, null, null, US('21:53:00.463000'), 'd'],
+  [1001, 2, 'holding_stock', 'SP500', null, null, null, US('21:54:00.463000'), 'd'],
+  [1001, 2, 'holding_quantity', '1', null, null, null, US('21:54:00.463000'), 'd'],
   [1003, 3, 'holding_stock', null, 'VTSAX', US('21:55:00.000001'), null, null, 'c'],
   [1003, 3, 'holding_quantity', null, '100', US('21:55:00.000001'), null, null, 'c'],
-  [1003, 3, 'holding_stock', 'VTSAX', 'VTSAX', null, US('21:56:00.500000'), null, 'u'],
-  [1003, 3, 'holding_quantity', '100', '10', null, US('21:56:00.500000'), null, 'u'],
+  [1003, 3, 'holding_stock', 'VTSAX', 'VTSAX', null, US('21:56:00.463000'), null, 'u'],
+  [1003, 3, 'holding_quantity', '100', '10', null, US('21:56:00.463000'), null, 'u'],
 ];
 const WALKTHROUGH_WITHOUT_SNAPSHOT = WALKTHROUGH.filter((r) => r[8] !== 'r');
 
@@ -198,12 +187,12 @@ describe.skipIf(skip)(TITLE, { timeout: 30_000 }, () => {
     });
 
     it.each([
-      // Both deletes: 21:53:00.5 and 21:54:00.5 UTC (17:53 and 17:54 in New York).
+      // Both deletes, committed at 21:53:00.463 and 21:54:00.463 UTC (17:53 and 17:54 in New York).
       ['2021-06-26 21:00', '2021-06-26 22:00', ['SP500|2']],
-      // From is inclusive, to exclusive: only 1002's delete at 21:53:00.5 ...
-      ['2021-06-26 21:53:00.5', '2021-06-26 21:54:00.5', ['SP500|1']],
-      // ... and a microsecond later only 1001's at 21:54:00.5.
-      ['2021-06-26 21:53:00.500001', '2021-06-26 21:54:00.500001', ['SP500|1']],
+      // From is inclusive, to exclusive: only 1002's delete at 21:53:00.463 ...
+      ['2021-06-26 21:53:00.463', '2021-06-26 21:54:00.463', ['SP500|1']],
+      // ... and a microsecond later only 1001's at 21:54:00.463.
+      ['2021-06-26 21:53:00.463001', '2021-06-26 21:54:00.463001', ['SP500|1']],
       // The New York times of the deletes hold nothing: no value was shifted by the session's zone.
       ['2021-06-26 17:00', '2021-06-26 18:00', []],
       ['2021-06-27', '2021-06-28', []],
@@ -324,6 +313,115 @@ describe.skipIf(skip)(TITLE, { timeout: 30_000 }, () => {
         quantity_changes: ['2'],
         most_sold_stock: ['|1', `${TRICKY}|1`],
       });
+    });
+  });
+
+  describe('holding_pivot_audit: a change loaded again, in any batch or copy, is one change', () => {
+    const WITH = ['--snapshot', '--with', IDENTITY_COLUMNS.join(',')];
+    const capture = readFileSync(join(ROOT, 'fixtures', 'recorded', 'holding.kcat-J.txt'), 'utf8').trimEnd().split('\n');
+    const csvOf = (lines: readonly string[]) => holdingPivot([...WITH, '-'], `${lines.join('\n')}\n`);
+    const ONCE = capture.length;
+
+    /** Debezium's copy of a kcat -J message after a restart: a later offset, a later envelope ts_ms, the same source block. */
+    const redelivered = (line: string): string => {
+      const message = JSON.parse(line) as { offset: number; payload: string | null };
+      const later = (value: string) => value.replace(/("op":"[cudr]","ts_ms":)(\d+)/, (_, key: string, ms: string) => `${key}${Number(ms) + 95_000}`);
+      const payload = message.payload === null ? null : later(message.payload);
+      expect(payload === null || payload !== message.payload).toBe(true);
+      return JSON.stringify({ ...message, offset: message.offset + ONCE, payload });
+    };
+
+    function freshAudit(schema: string): Target {
+      psql({ database }, ['-q', '-c', `CREATE SCHEMA ${schema}`]);
+      const target = { database, schema };
+      psql(target, ['-q', '-f', join(ROOT, 'sql', 'holding_pivot_audit.sql')]);
+      return target;
+    }
+
+    /** Loads CSV with sql/holding_pivot_audit_load.sql; returns how many rows were new. */
+    function load(target: Target, csv: string): number {
+      const out = psql(target, ['-f', join(ROOT, 'sql', 'holding_pivot_audit_load.sql')], { input: csv });
+      const inserted = /^INSERT 0 (\d+)$/m.exec(out);
+      if (!inserted) throw new Error(`no INSERT in:\n${out}`);
+      return Number(inserted[1]);
+    }
+
+    /** Every row, every column as stored, datetime_inserted too, in one order. */
+    const auditRows = (target: Target): string[] =>
+      query(
+        target,
+        `SELECT json_build_array(holding_id, user_id, change_field, old_value, new_value, to_char(datetime_created, ${ISO}),
+           to_char(datetime_updated, ${ISO}), to_char(datetime_deleted, ${ISO}), to_char(datetime_inserted, ${ISO}), op, event_id,
+           source_table, lsn, tx_id, to_char(committed_at, ${ISO}), kafka_topic, kafka_partition, kafka_offset)
+         FROM holding_pivot_audit ORDER BY event_id, change_field`,
+      );
+    /** The same without datetime_inserted, which says when a row was loaded, not what it holds. */
+    const withoutInserted = (rows: string[]) => rows.map((row) => JSON.stringify((JSON.parse(row) as unknown[]).filter((_, i) => i !== 8)));
+
+    let once: Target;
+    let onceRows: string[] = [];
+
+    beforeAll(() => {
+      once = freshAudit('audit_once');
+      expect(load(once, csvOf(capture))).toBe(30);
+      onceRows = auditRows(once);
+    }, 30_000);
+
+    it('holds each change of the real capture once, with its identity, its commit time and its Kafka position', () => {
+      expect(onceRows).toHaveLength(30);
+      expect(query(once, 'SELECT count(DISTINCT event_id), count(DISTINCT kafka_offset), min(lsn), max(tx_id) FROM holding_pivot_audit')).toEqual([
+        '15|15|26506632|748',
+      ]);
+      // The delete and the create of the primary-key update 1005 → 1006: one LSN, two changes.
+      expect(
+        query(
+          once,
+          `SELECT DISTINCT holding_id || ' ' || op || ' ' || to_char(committed_at, ${ISO}) || ' ' || kafka_offset
+           FROM holding_pivot_audit WHERE lsn = 26511048 ORDER BY 1`,
+        ),
+      ).toEqual(['1005 d 2026-11-24T09:11:32.364122Z 15', '1006 c 2026-11-24T09:11:32.364122Z 17']);
+    });
+
+    it('is unchanged by loading the same file again, datetime_inserted included', () => {
+      expect(load(once, csvOf(capture))).toBe(0);
+      expect(auditRows(once)).toEqual(onceRows);
+    });
+
+    it('holds the same after overlapping batches, one of them holding a change and its redelivered copy', () => {
+      const target = freshAudit('audit_batches');
+      const first = [...capture.slice(0, 10), ...capture.slice(6, 10).map(redelivered)];
+      // Offsets 0–9 hold 8 events (5 and 7 are tombstones), 16 rows; 5–17 add the other 7.
+      expect(load(target, csvOf(first))).toBe(16);
+      expect(load(target, csvOf(capture.slice(5)))).toBe(14);
+      expect(withoutInserted(auditRows(target))).toEqual(withoutInserted(onceRows));
+    });
+
+    it('is unchanged by Debezium’s redelivered copies (other offsets and ts_ms) and by the same changes without Kafka coordinates', () => {
+      const copies = capture.slice(8).map(redelivered);
+      expect(load(once, csvOf(copies))).toBe(0);
+      const plain = readFileSync(join(ROOT, 'fixtures', 'recorded', 'holding.kcat.txt'), 'utf8');
+      expect(load(once, holdingPivot([...WITH, '-'], plain))).toBe(0);
+      expect(auditRows(once)).toEqual(onceRows);
+    });
+
+    it('has the ten columns of holding_pivot first, as they are there', () => {
+      const columns = (table: string) =>
+        query(
+          once,
+          `SELECT column_name || ' ' || data_type || ' ' || is_nullable FROM information_schema.columns
+           WHERE table_schema = 'audit_once' AND table_name = '${table}' ORDER BY ordinal_position`,
+        );
+      expect(columns('holding_pivot_audit').slice(0, 10)).toEqual(columns('holding_pivot'));
+      expect(columns('holding_pivot')).toHaveLength(10);
+    });
+
+    it.each([1, 2, 3, 4, 5])('answers the questions for user %i as holding_pivot does with each change loaded once', (user) => {
+      const pivot = freshTable(database, `pivot_for_user_${user}`);
+      psql(pivot, ['-c', '\\copy holding_pivot from stdin csv'], { input: holdingPivot(['--snapshot', '-'], `${capture.join('\n')}\n`) });
+      const day = { user_id: user, from: '2026-11-24', to: '2026-11-25' };
+      const answers = ask(pivot, day);
+      expect(ask(once, { ...day, table: 'holding_pivot_audit' })).toEqual(answers);
+      if (user === 3) expect(answers).toEqual({ stock_type_changes: ['2'], quantity_changes: ['2'], most_sold_stock: ['SP500|2'] });
     });
   });
 });

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'bin', 'holding-pivot.js');
+export const QUESTIONS = join(ROOT, 'sql', 'questions.sql');
 const BUILT_MAIN = join(ROOT, 'dist', 'main.js');
 
 /**
@@ -203,4 +204,19 @@ export function parseAnswers(output: string): Map<string, string[]> {
     }
   }
   return answers;
+}
+
+export interface Variables {
+  user_id: number;
+  from: string;
+  to: string;
+  /** The table asked, when not holding_pivot. */
+  table?: string;
+}
+
+/** Runs sql/questions.sql as it is and returns each answer by its name, rows as psql -A prints them. */
+export function ask(target: Target, v: Variables): Record<string, string[]> {
+  const table = v.table === undefined ? [] : ['-v', `table=${v.table}`];
+  const out = psql(target, ['-A', '-t', '-v', `user_id=${v.user_id}`, '-v', `from=${v.from}`, '-v', `to=${v.to}`, ...table, '-f', QUESTIONS]);
+  return Object.fromEntries(parseAnswers(out));
 }
