@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # End-to-end test on the real pipeline (stack/stack.sh): PostgreSQL -> Debezium -> Kafka -> kcat ->
-# holding-pivot -> PostgreSQL. This script runs things and keeps what they
+# holding-pivot (and holding-pivot-sync) -> PostgreSQL. This script runs things and keeps what they
 # produce in ${HP_E2E_DIR:-.stack/e2e}; the vitest tests in test/e2e/ judge those outputs, so a
 # failure shows a real diff. It:
 #
-#  1. starts the stack and registers three connectors on bank.holding: the tutorial's, a
+#  1. starts the stack (Kafka Connect with offset.flush.interval.ms so high that a killed worker
+#     re-sends what it sent) and registers three connectors on bank.holding: the tutorial's, a
 #     schemas.enable=false twin, and a twin whose topic has 3 partitions
 #  2. starts three `kcat -G` consumers (one group) on the 3-partition topic, each into holding-pivot
 #  3. runs db/walkthrough.sql and db/stress.sql (the seed's first row is already there: snapshot "r")
 #  4. consumes the tutorial's topic with kcat -C -u, -Z and -J, each piped into holding-pivot with and
 #     without --snapshot; the schemas.enable=false topic; the 3-partition topic with one consumer
 #  5. loads the CSV with \copy into a database made by sql/holding_pivot.sql, asks sql/questions.sql
-#  6. stops the stack, then runs `vitest run test/e2e` on the outputs (test/e2e/pipeline.test.ts)
-#     and exits with its status
+#  6. runs the fault-injection test of holding-pivot-sync (test/e2e/fault-run.ts)
+#  7. stops the stack, then runs `vitest run test/e2e` on the outputs (test/e2e/pipeline.test.ts,
+#     test/e2e/faults.test.ts) and exits with its status
 #
 # Needs the built binaries (npm run build). The stack is always stopped; its logs stay in
 # ${HP_STACK_DIR:-.stack}/logs. A step that fails leaves its outputs missing, and the tests say which.
@@ -22,6 +24,7 @@ set -uo pipefail
 STACK_DIR=${HP_STACK_DIR:-$HP_REPO/.stack}
 E2E=${HP_E2E_DIR:-$STACK_DIR/e2e}
 export HP_E2E_DIR=$E2E
+export HP_CONNECT_OFFSET_FLUSH_MS=${HP_CONNECT_OFFSET_FLUSH_MS:-600000}
 PIVOT=(node "$HP_REPO/bin/holding-pivot.js")
 GROUP=holding-pivot-e2e-$$
 
@@ -148,6 +151,9 @@ produce() {
   from=$(date -u -d '1 day ago' +%F) to=$(date -u -d '1 day' +%F)
   HP_PG_DB=$db stack psql -At -v user_id=3 -v from="$from" -v to="$to" -f "$HP_REPO/sql/questions.sql" >"$E2E/questions.out" 2>>"$E2E/sql.log"
 
+  phase "holding-pivot-sync through faults"
+  (cd "$HP_REPO" && npx tsx test/e2e/fault-run.ts) >"$E2E/faults.log" 2>&1 || broken "the fault run (test/e2e/fault-run.ts)" || return
+  grep -E 'SIGKILL|topic:|drain' "$E2E/faults.log" | sed 's/^/  /'
 }
 
 rm -rf "$E2E"

@@ -73,7 +73,8 @@ describe.skipIf(E2E_DIR === null)('PostgreSQL → Debezium → Kafka → kcat �
     expect(masked(csv('plain'), [9])).toEqual(withoutR(masked(csv('plain-snapshot'), [9])));
   });
 
-  it('schemas.enable=false gives the same rows (its own connector: the ts_ms columns masked)', () => {
+  // its own connector: datetime_inserted differs, and datetime_updated / _deleted would with --event-time processed
+  it('schemas.enable=false gives the same rows (the time columns of the events masked)', () => {
     expect(masked(csv('schemaless-snapshot'), [7, 8, 9])).toEqual(masked(csv('plain-snapshot'), [7, 8, 9]));
   });
 
