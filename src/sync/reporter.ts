@@ -25,7 +25,7 @@ const plural = (n: number, word: string, words = `${word}s`): string => `${count
  * with --stats or on a terminal. Nothing else: a sync under a supervisor stays quiet.
  */
 export class SyncReporter {
-  private readonly warned = new Map<string, number>();
+  private readonly warned = new Map<string, { first: string; count: number }>();
   private liveShown = false;
 
   constructor(
@@ -45,8 +45,13 @@ export class SyncReporter {
     if (this.settings.quiet) return;
     const key = `${warning.code}\u0000${warning.subject}`;
     const seen = this.warned.get(key);
-    this.warned.set(key, (seen ?? -1) + 1);
-    if (seen === undefined) this.print(`${PROGRAM}: partition ${partition} offset ${offset}: warning: ${warning.message}`);
+    if (seen !== undefined) {
+      seen.count++;
+      return;
+    }
+    const where = `partition ${partition} offset ${offset}`;
+    this.warned.set(key, { first: where, count: 0 });
+    this.print(`${PROGRAM}: ${where}: warning: ${warning.message}`);
   }
 
   error(message: string): void {
@@ -74,8 +79,8 @@ export class SyncReporter {
 
   finish(totals: SyncTotals, how: string): void {
     if (!this.settings.quiet) {
-      for (const [key, repeats] of this.warned) {
-        if (repeats > 0) this.print(`${PROGRAM}: warning: "${key.split('\u0000')[0]}" also applied to ${plural(repeats, 'later message')}`);
+      for (const { first, count: repeats } of this.warned.values()) {
+        if (repeats > 0) this.print(`${PROGRAM}: warning: the warning at ${first} also applies to ${plural(repeats, 'later message')}`);
       }
     }
     if (this.settings.stats || this.settings.tty) this.print(`${PROGRAM}: ${how}: ${this.totalsText(totals)}`);

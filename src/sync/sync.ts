@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { EXIT } from '../cli/exit-codes.js';
 import type { Signal } from '../cli/run.js';
 import { Batch, lag, OffsetOrderError } from './batch.js';
@@ -9,7 +10,7 @@ import { DatabaseError, Store } from './store.js';
 
 /** The world a sync touches besides Kafka and PostgreSQL. */
 export interface SyncIo {
-  readonly stderr: NodeJS.WritableStream;
+  readonly stderr: Writable;
   readonly stderrIsTty: boolean;
   /** Milliseconds since the epoch: datetime_inserted and the batches' durations. */
   readonly now: () => number;
@@ -26,7 +27,7 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 
 /** Loads the topic into the table until stopped, or until caught up with --drain; returns the exit status. */
 export async function sync(config: SyncConfig, io: SyncIo): Promise<number> {
-  const reporter = new SyncReporter(io.stderr as never, { quiet: config.quiet, stats: config.stats, tty: io.stderrIsTty });
+  const reporter = new SyncReporter(io.stderr, { quiet: config.quiet, stats: config.stats, tty: io.stderrIsTty });
   let store: Store;
   try {
     store = await Store.open({ db: config.db, table: config.table, topic: config.topic, loadDelayMs: io.loadDelayMs });

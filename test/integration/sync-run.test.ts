@@ -115,6 +115,23 @@ describe.skipIf(skip)('holding-pivot-sync, built, with a stand-in kcat (PostgreS
     expect(state(target)).toMatchObject({ rows: ROWS, offsets: ['0:19'], rejects: ['18 not JSON (unexpected "h") (topic bankserver1.bank.holding, partition 0, offset 18)'] });
   });
 
+  it('warns once per cause, then says how many later messages it also applied to', () => {
+    const target = freshTarget();
+    const lines = join(dir, 'replica-identity-default.jsonl');
+    const events = readFileSync(join(ROOT, 'fixtures', 'golden', 'input', 'replica-identity-default.jsonl'), 'utf8').split('\n').filter(Boolean);
+    // three updates of one holding; the fixture gives them one LSN, each change needs its own
+    const payloads = events.map((event, offset) => event.replace('"lsn":1,', `"lsn":${offset + 1},`));
+    writeFileSync(lines, payloads.map((payload, offset) => `${JSON.stringify({ topic: TOPIC, partition: 0, offset, key: null, payload })}\n`).join(''));
+    const r = spawnSync(process.execPath, args('--drain'), { cwd: ROOT, env: env(target, lines), encoding: 'utf8' });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 0,
+      stderr:
+        'holding-pivot-sync: partition 0 offset 0: warning: updates of bank.holding carry no "before" image, so old_value is NULL; run ALTER TABLE bank.holding REPLICA IDENTITY FULL\n' +
+        'holding-pivot-sync: warning: the warning at partition 0 offset 0 also applies to 2 later messages\n',
+    });
+    expect(state(target)).toMatchObject({ rows: 6, offsets: ['0:3'] });
+  });
+
   it('a position the partition no longer holds stops it with exit 3, loading nothing', () => {
     const target = freshTarget();
     psql(target, ['-q', '-c', `INSERT INTO holding_pivot_sync_offsets VALUES ('holding_pivot_audit', '${TOPIC}', 0, 50, now())`]);
