@@ -9,10 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { parseAnswers } from '../integration/psql.js';
 import { E2E_DIR, output, ROOT } from './outputs.js';
 
-// stack/lib.sh: per topic, the snapshot row, db/walkthrough.sql (7 events + 2 tombstones) and
-// db/stress.sql (7 events + 1 tombstone)
-const MESSAGES = 18;
-const TOPICS = ['bankserver1.bank.holding', 'bankserver1_schemaless.bank.holding', 'bankserver3p.bank.holding'];
+// The topics and the messages on each, as stack/lib.sh says (the e2e run used them).
+const LIB = readFileSync(join(ROOT, 'stack', 'lib.sh'), 'utf8');
+const lib = (name: string): string => {
+  const value = new RegExp(`^${name}=(\\S+)$`, 'm').exec(LIB)?.[1];
+  if (value === undefined) throw new Error(`stack/lib.sh sets no ${name}`);
+  return value;
+};
+const MESSAGES = Number(lib('HP_MSGS_TOTAL'));
+const TOPICS = ['HP_TOPIC', 'HP_TOPIC_SCHEMALESS', 'HP_TOPIC_3P'].map(lib);
 
 type Cells = (string | null)[];
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/;
