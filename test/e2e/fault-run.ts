@@ -182,8 +182,8 @@ async function main(): Promise<void> {
     join(ROOT, 'connect', 'holding-connector.json'),
     'name=holding-connector-faults',
     'topic.prefix=bankfaults',
-    'slot.name=debezium_faults',
-    'publication.name=dbz_publication_faults',
+    'slot.name=holding_pivot_faults',
+    'publication.name=holding_pivot_faults',
     'topic.creation.default.partitions=3',
     'topic.creation.default.replication.factor=1',
     // only the changes made from now on: the model starts from an empty set of rows it made
