@@ -53,7 +53,7 @@ export async function endOffsets(config: KafkaSettings, partitions: readonly num
 }
 
 /** Splits a byte stream into lines (without their "\n"), keeping the bytes as they came. */
-async function* splitLines(stream: Readable): AsyncGenerator<Buffer> {
+export async function* splitLines(stream: Readable): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let start = 0;
