@@ -67,7 +67,8 @@ class SyncRun {
   private failure: Error | null = null;
   private signal: Signal | null = null;
   private lagMeasuredAt = -Infinity;
-  private lagProbe: Promise<void> | null = null;
+  /** Each partition's end when last measured. */
+  private ends: Map<number, number> | null = null;
 
   constructor(
     private readonly config: SyncConfig,
@@ -178,26 +179,22 @@ class SyncRun {
     this.totals.messages += batch.counts.messages;
     this.totals.rows += batch.rows.length;
     this.totals.rejected += batch.counts.rejected;
-    if (this.reporter.wantsLag) void this.measureLag(false);
-    this.reporter.committed(batch, this.totals, this.io.now() - started);
+    const elapsed = this.io.now() - started;
+    if (this.reporter.wantsLag) await this.measureLag(false);
+    this.reporter.committed(batch, this.totals, elapsed);
   }
 
-  /** The lag is measured in the background, at most every LAG_EVERY_MS unless `now`. */
-  private measureLag(now: boolean): Promise<void> {
-    if (this.lagProbe !== null) return this.lagProbe;
-    if (!now && this.io.now() - this.lagMeasuredAt < LAG_EVERY_MS) return Promise.resolve();
-    this.lagMeasuredAt = this.io.now();
-    this.lagProbe = endOffsets(this.config, [...this.committed.keys()])
-      .then((ends) => {
-        this.totals.lag = lag(this.committed, ends);
-      })
-      .catch(() => {
-        this.totals.lag = null;
-      })
-      .finally(() => {
-        this.lagProbe = null;
-      });
-    return this.lagProbe;
+  /**
+   * The lag, from the partitions' ends as last measured (a kcat -Q, at most every LAG_EVERY_MS
+   * unless `now`) and the offsets committed since: only messages that arrived after the measure
+   * are missing from it.
+   */
+  private async measureLag(now: boolean): Promise<void> {
+    if (now || this.io.now() - this.lagMeasuredAt >= LAG_EVERY_MS) {
+      this.lagMeasuredAt = this.io.now();
+      this.ends = await endOffsets(this.config, [...this.committed.keys()]).catch(() => null);
+    }
+    this.totals.lag = this.ends === null ? null : lag(this.committed, this.ends);
   }
 
   private fail(error: unknown): void {
