@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { EXIT } from '../cli/exit-codes.js';
+import { EXIT, exitStatus } from '../cli/exit-codes.js';
 import type { Signal } from '../cli/run.js';
 import { Batch, lag, OffsetOrderError } from './batch.js';
 import { MessageDecoder } from './decode.js';
@@ -99,14 +99,10 @@ class SyncRun {
       clearTimeout(this.timer);
       unsubscribe();
     }
-    if (this.failure !== null) {
-      this.reporter.error(message(this.failure));
-      this.reporter.finish(this.totals, 'stopped by an error');
-      return EXIT.io;
-    }
-    this.reporter.finish(this.totals, this.signal === null ? 'drained' : `stopped by ${this.signal}`);
-    if (this.signal !== null) return EXIT[this.signal];
-    return this.totals.rejected > 0 ? EXIT.rejected : EXIT.ok;
+    if (this.failure !== null) this.reporter.error(message(this.failure));
+    const how = this.failure !== null ? 'stopped by an error' : this.signal !== null ? `stopped by ${this.signal}` : 'drained';
+    this.reporter.finish(this.totals, how);
+    return exitStatus({ signal: this.signal, ioFailed: this.failure !== null, rejected: this.totals.rejected });
   }
 
   private async consume(reader: PartitionReader): Promise<void> {
