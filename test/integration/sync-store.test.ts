@@ -46,9 +46,15 @@ describe.skipIf(skip)('holding-pivot-sync store (PostgreSQL)', () => {
     });
     const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     const open = () => query({ database }, `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'killed-${database}' AND state = 'idle in transaction'`)[0];
-    while (open() !== '1') await new Promise((r) => setTimeout(r, 50));
-    // The rows and the reject are inserted by now; only the position and COMMIT are to come.
-    child.kill('SIGKILL');
+    try {
+      for (let waited = 0; open() !== '1'; waited += 50) {
+        if (waited > 20_000) throw new Error('the child never held a load transaction open');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      // The rows and the reject are inserted by now; only the position and COMMIT are to come.
+      child.kill('SIGKILL');
+    }
     expect(await exited).toBe('SIGKILL');
     while (query({ database }, `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'killed-${database}'`)[0] !== '0') {
       await new Promise((r) => setTimeout(r, 50));
