@@ -244,3 +244,25 @@ function enveloped2(quantity: string): string {
   const payload = holdingPayload(CREATE);
   return messageJson({ schema, payload }).replace('"holding_quantity":100', `"holding_quantity":${quantity}`);
 }
+
+describe('a line’s rows never depend on the lines before it', () => {
+  it('a repeated "schema" key does not lend its schema to the next line that starts like it', () => {
+    const good = holdingEventLine(CREATE, true);
+    // The same schema without logical types: datetime_created is then a plain int64.
+    const plainSchema = JSON.parse(JSON.stringify(HOLDING_SCHEMA).replaceAll('"name":"io.debezium.time.MicroTimestamp",', '')) as unknown;
+    const poisoned = `${good.slice(0, -1)},"schema":${JSON.stringify(plainSchema)}}`;
+    const d = decoder();
+    // JSON.parse takes the last "schema".
+    expect(rowsOf(d.decode(poisoned, I))).toEqual(rowsOf(decoder().decodeWithoutShortcut(poisoned, I)));
+    expect((rowsOf(d.decode(poisoned, I)) as string[][])[0]?.[5]).toBe('1624744200000001');
+    expect(rowsOf(d.decode(good, I))).toEqual(rowsOf(decoder().decode(good, I)));
+    expect((rowsOf(d.decode(good, I)) as string[][])[0]?.[5]).toBe('2021-06-26T21:50:00.000001Z');
+  });
+});
+
+describe('kcat -J', () => {
+  it('rejects a value kcat could not deserialise instead of counting a tombstone', () => {
+    const line = JSON.stringify({ topic: 't', partition: 0, offset: 5, tstype: 'create', ts: 1, broker: 1, key: null, payload: null, payload_error: 'Invalid CP1 magic byte 123' });
+    expect(decode(line)).toBe('rejected: kcat could not deserialise the value: Invalid CP1 magic byte 123 (topic t, partition 0, offset 5)');
+  });
+});
