@@ -3,7 +3,9 @@ import type { DecodedSchema } from './connect-schema.js';
 import type { ChangeEvent, Op, RowImage } from './event.js';
 import type { PivotOptions } from './options.js';
 import { ExactNumber } from './exact-json.js';
-import { microsCell, millisCell, typedCell, type ValueContext, type Warning } from './values.js';
+import { qualifiedName } from './sql-identifier.js';
+import { UnloadableValue } from './unloadable.js';
+import { isUnavailable, microsCell, millisCell, typedCell, type ValueContext, type Warning } from './values.js';
 
 /** Events that are valid but deliberately produce no rows; they are counted, not reported. */
 export type SkipKind = 'snapshot' | 'truncate' | 'message' | 'heartbeat' | 'transaction';
@@ -26,11 +28,27 @@ type Handler = (event: ChangeEvent, ctx: PivotContext) => PivotResult;
 
 const skipped = (what: SkipKind): PivotResult => ({ kind: 'skipped', what });
 
+/** The event's table as SQL, for the advice in messages. */
 function tableName(event: ChangeEvent): string {
   const source = (typeof event.source === 'object' && event.source !== null ? event.source : {}) as Record<string, unknown>;
   const { schema, table } = source;
   if (typeof table !== 'string' || table === '') return '<table>';
-  return typeof schema === 'string' && schema !== '' ? `${schema}.${table}` : table;
+  return qualifiedName(typeof schema === 'string' && schema !== '' ? schema : undefined, table);
+}
+
+const replicaIdentityAdvice = (event: ChangeEvent): string => `run ALTER TABLE ${tableName(event)} REPLICA IDENTITY FULL`;
+
+const hasOwn = (image: RowImage, field: string): boolean => Object.prototype.hasOwnProperty.call(image, field);
+
+/** How many column names a message lists before it says how many more there are. */
+const LISTED_COLUMNS = 20;
+
+function columnList(image: RowImage): string {
+  const names = Object.keys(image);
+  if (names.length === 0) return 'it has no columns';
+  const listed = names.slice(0, LISTED_COLUMNS).map((n) => JSON.stringify(n));
+  const more = names.length > LISTED_COLUMNS ? ` and ${names.length - LISTED_COLUMNS} more` : '';
+  return `its columns: ${listed.join(', ')}${more}`;
 }
 
 /** Reads cells out of one row image, decoding each value by the schema and noting what is odd. */
@@ -38,14 +56,32 @@ class ImageReader {
   constructor(
     private readonly ctx: PivotContext,
     private readonly image: RowImage,
+    /** Which image it is, for messages. */
+    private readonly name: 'before' | 'after',
     /** Shared by the images of one event, so its warnings gather in one list. */
     readonly values: ValueContext,
   ) {}
 
-  cell(field: string): Cell {
+  /** A column's value: only the image's own properties are columns, never Object.prototype's. */
+  private value(field: string): unknown {
     const value = this.image[field];
-    // One property lookup for the usual case; `in` only tells a missing column from an undefined one.
-    if (value === undefined && !(field in this.image)) {
+    // A column named "constructor" or "__proto__" is data: what every object inherits is not a column.
+    return value === undefined || hasOwn(this.image, field) ? value : undefined;
+  }
+
+  /** Whether the image holds the column at all (a NULL counts). */
+  has(field: string): boolean {
+    return hasOwn(this.image, field);
+  }
+
+  /** Whether the column holds Debezium's placeholder for an unchanged TOASTed value. */
+  unavailable(field: string): boolean {
+    return isUnavailable(this.value(field), this.ctx.schema?.columns.get(field));
+  }
+
+  cell(field: string): Cell {
+    const value = this.value(field);
+    if (value === undefined && !this.has(field)) {
       this.values.warnings.push({
         code: 'field-missing',
         subject: field,
@@ -56,11 +92,29 @@ class ImageReader {
     return typedCell(value, this.ctx.schema?.columns.get(field), field, this.values);
   }
 
+  /**
+   * The holding_id: never NULL, since the table refuses that (a mistyped --id-field, or an event
+   * of another table in the same stream). Throws UnloadableValue naming the columns there are.
+   */
+  id(): string {
+    const field = this.ctx.options.idField;
+    const where = `"${this.name}"`;
+    if (!this.has(field)) throw new UnloadableValue(`the id column "${field}" is not in ${where} (${columnList(this.image)}); check --id-field`);
+    const id = this.cell(field);
+    if (id === null) throw new UnloadableValue(`the id column "${field}" is NULL in ${where} (${columnList(this.image)}); check --id-field`);
+    return id;
+  }
+
+  /** Whether none of `fields` has a value: missing or NULL. */
+  lacksAll(fields: readonly string[]): boolean {
+    return fields.every((f) => this.value(f) === null || this.value(f) === undefined);
+  }
+
   /** The created-at column, decoded by its schema type when there is a schema. */
   created(): Cell {
     const field = this.ctx.options.createdField;
     if (field === '') return null;
-    const value = this.image[field];
+    const value = this.value(field);
     // Without a schema a number here can only be Debezium's default for a PostgreSQL timestamp.
     if (this.ctx.schema === null && (typeof value === 'number' || value instanceof ExactNumber)) {
       return microsCell(value, field, this.values);
@@ -77,37 +131,55 @@ function eventTime(event: ChangeEvent, values: ValueContext): Cell {
 
 function creation(event: ChangeEvent, ctx: PivotContext, op: 'c' | 'r'): PivotResult {
   if (typeof event.after !== 'object' || event.after === null) return { kind: 'rejected', reason: `op "${op}" without "after"` };
-  const after = new ImageReader(ctx, event.after, valueContext(ctx));
-  const { idField, userField, fields } = ctx.options;
-  const id = after.cell(idField);
+  const after = new ImageReader(ctx, event.after, 'after', valueContext(ctx));
+  const { userField, fields } = ctx.options;
+  const id = after.id();
   const user = after.cell(userField);
   const created = after.created();
   const rows = fields.map((field): Row => [id, user, field, null, after.cell(field), created, null, null, ctx.insertedAt, op]);
   return { kind: 'rows', rows, warnings: after.values.warnings };
 }
 
+/**
+ * The old and new value of a tracked column in an update. Debezium's TOAST placeholder in `after`
+ * means "unchanged, not sent": the new value is the old one when `before` has it, and when nothing
+ * has it both are NULL, so the row does not look like a change.
+ */
+function updatedValues(field: string, before: ImageReader | null, after: ImageReader): { old: Cell; new: Cell; unchanged: boolean } {
+  if (!after.unavailable(field)) return { old: before === null ? null : before.cell(field), new: after.cell(field), unchanged: false };
+  if (before !== null && before.has(field) && !before.unavailable(field)) {
+    const oldValue = before.cell(field);
+    return { old: oldValue, new: oldValue, unchanged: true };
+  }
+  after.values.warnings.push({
+    code: 'unavailable-value',
+    subject: field,
+    message: `"${field}" holds Debezium's placeholder for an unchanged TOASTed value and no "before" image has the value; old_value and new_value are both written as NULL (REPLICA IDENTITY FULL sends the real value)`,
+  });
+  return { old: null, new: null, unchanged: true };
+}
+
 function update(event: ChangeEvent, ctx: PivotContext): PivotResult {
   if (typeof event.after !== 'object' || event.after === null) return { kind: 'rejected', reason: 'op "u" without "after"' };
   const values = valueContext(ctx);
-  const after = new ImageReader(ctx, event.after, values);
-  const before = event.before ? new ImageReader(ctx, event.before, values) : null;
+  const after = new ImageReader(ctx, event.after, 'after', values);
+  const before = event.before ? new ImageReader(ctx, event.before, 'before', values) : null;
   if (before === null) {
     const table = tableName(event);
     values.warnings.push({
       code: 'before-missing',
       subject: table,
-      message: `updates of ${table} carry no "before" image, so old_value is NULL; run ALTER TABLE ${table} REPLICA IDENTITY FULL`,
+      message: `updates of ${table} carry no "before" image, so old_value is NULL; ${replicaIdentityAdvice(event)}`,
     });
   }
-  const { idField, userField, fields, changedOnly } = ctx.options;
-  const id = after.cell(idField);
+  const { userField, fields, changedOnly } = ctx.options;
+  const id = after.id();
   const user = after.cell(userField);
   const updated = eventTime(event, values);
   const rows: Row[] = [];
   for (const field of fields) {
-    const oldValue = before === null ? null : before.cell(field);
-    const newValue = after.cell(field);
-    if (changedOnly && before !== null && oldValue === newValue) continue;
+    const { old: oldValue, new: newValue, unchanged } = updatedValues(field, before, after);
+    if (changedOnly && (unchanged || (before !== null && oldValue === newValue))) continue;
     rows.push([id, user, field, oldValue, newValue, null, updated, null, ctx.insertedAt, 'u']);
   }
   return { kind: 'rows', rows, warnings: values.warnings };
@@ -115,15 +187,21 @@ function update(event: ChangeEvent, ctx: PivotContext): PivotResult {
 
 function deletion(event: ChangeEvent, ctx: PivotContext): PivotResult {
   if (typeof event.before !== 'object' || event.before === null) {
-    const table = tableName(event);
-    return {
-      kind: 'rejected',
-      reason: `op "d" without "before": nothing to pivot (run ALTER TABLE ${table} REPLICA IDENTITY FULL)`,
-    };
+    return { kind: 'rejected', reason: `op "d" without "before": nothing to pivot (${replicaIdentityAdvice(event)})` };
   }
-  const before = new ImageReader(ctx, event.before, valueContext(ctx));
-  const { idField, userField, fields } = ctx.options;
-  const id = before.cell(idField);
+  const before = new ImageReader(ctx, event.before, 'before', valueContext(ctx));
+  const { userField, fields } = ctx.options;
+  const id = before.id();
+  // REPLICA IDENTITY DEFAULT sends only the key of a deleted row: Debezium writes its other columns as NULL.
+  const needed = [userField, ...fields];
+  if (before.lacksAll(needed)) {
+    const table = tableName(event);
+    before.values.warnings.push({
+      code: 'before-incomplete',
+      subject: table,
+      message: `deletes of ${table} carry only the key in "before" (${needed.map((f) => `"${f}"`).join(', ')} all NULL or missing), so old_value and user_id are NULL; ${replicaIdentityAdvice(event)}`,
+    });
+  }
   const user = before.cell(userField);
   const deleted = eventTime(event, before.values);
   const rows = fields.map((field): Row => [id, user, field, before.cell(field), null, null, null, deleted, ctx.insertedAt, 'd']);
@@ -142,5 +220,10 @@ const HANDLERS: { readonly [op in Op]: Handler } = {
 
 /** Pivots one change event into one row per tracked field (or says why there are none). */
 export function pivotEvent(event: ChangeEvent, ctx: PivotContext): PivotResult {
-  return HANDLERS[event.op](event, ctx);
+  try {
+    return HANDLERS[event.op](event, ctx);
+  } catch (error) {
+    if (error instanceof UnloadableValue) return { kind: 'rejected', reason: error.reason };
+    throw error;
+  }
 }
