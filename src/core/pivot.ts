@@ -40,6 +40,17 @@ const replicaIdentityAdvice = (event: ChangeEvent): string => `run ALTER TABLE $
 
 const hasOwn = (image: RowImage, field: string): boolean => Object.prototype.hasOwnProperty.call(image, field);
 
+// holding_pivot's holding_id and user_id are PostgreSQL integers.
+const INTEGER = /^-?(?:0|[1-9]\d{0,9})$/;
+const isInteger4 = (text: string): boolean => INTEGER.test(text) && Number(text) >= -2_147_483_648 && Number(text) <= 2_147_483_647;
+
+// What holding_pivot's timestamp column reads: the ISO dates and timestamps values are written as
+// (a date is its midnight), and infinity.
+const TIMESTAMP = /^(?:-?infinity|\d{4,}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:Z|[+-]\d\d(?::?\d\d)?)?(?: BC)?)$/;
+
+/** A value quoted for a message, cut short when long. */
+const excerpt = (text: string): string => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
 /** How many column names a message lists before it says how many more there are. */
 const LISTED_COLUMNS = 20;
 
@@ -102,7 +113,19 @@ class ImageReader {
     if (!this.has(field)) throw new UnloadableValue(`the id column "${field}" is not in ${where} (${columnList(this.image)}); check --id-field`);
     const id = this.cell(field);
     if (id === null) throw new UnloadableValue(`the id column "${field}" is NULL in ${where} (${columnList(this.image)}); check --id-field`);
-    return id;
+    return this.integer(id, field, 'holding_id', '--id-field');
+  }
+
+  /** The user_id: NULL, or an integer the table's column holds. */
+  user(): Cell {
+    const field = this.ctx.options.userField;
+    const user = this.cell(field);
+    return user === null ? null : this.integer(user, field, 'user_id', '--user-field');
+  }
+
+  private integer(text: string, field: string, column: string, option: string): string {
+    if (isInteger4(text)) return text;
+    throw new UnloadableValue(`${column} is a PostgreSQL integer, but "${field}" holds ${excerpt(text)}; check ${option}`);
   }
 
   /** Whether none of `fields` has a value: missing or NULL. */
@@ -116,10 +139,10 @@ class ImageReader {
     if (field === '') return null;
     const value = this.value(field);
     // Without a schema a number here can only be Debezium's default for a PostgreSQL timestamp.
-    if (this.ctx.schema === null && (typeof value === 'number' || value instanceof ExactNumber)) {
-      return microsCell(value, field, this.values);
-    }
-    return this.cell(field);
+    const created = this.ctx.schema === null && (typeof value === 'number' || value instanceof ExactNumber) ? microsCell(value, field, this.values) : this.cell(field);
+    // --timestamps epoch writes numbers on purpose, for tables shaped like stream.py's.
+    if (created === null || this.ctx.options.timestamps === 'epoch' || TIMESTAMP.test(created)) return created;
+    throw new UnloadableValue(`datetime_created is a PostgreSQL timestamp, but "${field}" holds ${excerpt(created)}; check --created-field`);
   }
 }
 
@@ -132,9 +155,9 @@ function eventTime(event: ChangeEvent, values: ValueContext): Cell {
 function creation(event: ChangeEvent, ctx: PivotContext, op: 'c' | 'r'): PivotResult {
   if (typeof event.after !== 'object' || event.after === null) return { kind: 'rejected', reason: `op "${op}" without "after"` };
   const after = new ImageReader(ctx, event.after, 'after', valueContext(ctx));
-  const { userField, fields } = ctx.options;
+  const { fields } = ctx.options;
   const id = after.id();
-  const user = after.cell(userField);
+  const user = after.user();
   const created = after.created();
   const rows = fields.map((field): Row => [id, user, field, null, after.cell(field), created, null, null, ctx.insertedAt, op]);
   return { kind: 'rows', rows, warnings: after.values.warnings };
@@ -172,9 +195,9 @@ function update(event: ChangeEvent, ctx: PivotContext): PivotResult {
       message: `updates of ${table} carry no "before" image, so old_value is NULL; ${replicaIdentityAdvice(event)}`,
     });
   }
-  const { userField, fields, changedOnly } = ctx.options;
+  const { fields, changedOnly } = ctx.options;
   const id = after.id();
-  const user = after.cell(userField);
+  const user = after.user();
   const updated = eventTime(event, values);
   const rows: Row[] = [];
   for (const field of fields) {
@@ -202,7 +225,7 @@ function deletion(event: ChangeEvent, ctx: PivotContext): PivotResult {
       message: `deletes of ${table} carry only the key in "before" (${needed.map((f) => `"${f}"`).join(', ')} all NULL or missing), so old_value and user_id are NULL; ${replicaIdentityAdvice(event)}`,
     });
   }
-  const user = before.cell(userField);
+  const user = before.user();
   const deleted = eventTime(event, before.values);
   const rows = fields.map((field): Row => [id, user, field, before.cell(field), null, null, null, deleted, ctx.insertedAt, 'd']);
   return { kind: 'rows', rows, warnings: before.values.warnings };

@@ -23,6 +23,26 @@ describe('an event without its id', () => {
     );
   });
 
+  it('is rejected when the id or the user is not a PostgreSQL integer, which holding_pivot holds them as', () => {
+    const line = (id: string, user: string) => `{"op":"c","after":{"holding_id":${id},"user_id":${user}}}`;
+    expect(decode(line('2147483648', '1'), { fields: [] })).toBe('rejected: holding_id is a PostgreSQL integer, but "holding_id" holds "2147483648"; check --id-field');
+    expect(decode(line('1', '"Small 2-wheel scooter and a very long description"'), { fields: [] })).toBe(
+      'rejected: user_id is a PostgreSQL integer, but "user_id" holds "Small 2-wheel scooter and a very long de…"; check --user-field',
+    );
+    expect(decode(line('1', '1.5'), { fields: [] })).toBe('rejected: user_id is a PostgreSQL integer, but "user_id" holds "1.5"; check --user-field');
+    expect(decode(line('"-2147483648"', '2147483647'), { fields: ['user_id'] })).toEqual([['-2147483648', '2147483647', 'user_id', null, '2147483647', null, null, null, I, 'c']]);
+    expect(decode(line('0', 'null'), { fields: [] })).toEqual([]);
+  });
+
+  it('is rejected when datetime_created is not a timestamp PostgreSQL reads', () => {
+    const line = (created: string) => `{"op":"c","after":{"holding_id":1,"user_id":2,"datetime_created":${created}}}`;
+    expect(decode(line('"yesterday-ish"'), { fields: [] })).toBe('rejected: datetime_created is a PostgreSQL timestamp, but "datetime_created" holds "yesterday-ish"; check --created-field');
+    for (const ok of ['"2021-06-26T21:50:00Z"', '"2021-06-26 21:50:00.5+02:00"', '"2021-06-26"', '"0044-03-15T12:00:00Z BC"', '"infinity"', '1624744200000001', 'null']) {
+      expect(decode(line(ok), { fields: [] }), ok).toEqual([]);
+    }
+    expect(decode(line('"soon"'), { fields: [], timestamps: 'epoch' })).toEqual([]);
+  });
+
   it('lists at most 20 columns', () => {
     const after = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`c${i}`, i]));
     expect(decode(JSON.stringify({ op: 'c', after }))).toMatch(/"c18", "c19" and 5 more\); check --id-field$/);
