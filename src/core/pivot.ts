@@ -48,6 +48,16 @@ const isInteger4 = (text: string): boolean => INTEGER.test(text) && Number(text)
 // (a date is its midnight), and infinity.
 const TIMESTAMP = /^(?:-?infinity|\d{4,}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:Z|[+-]\d\d(?::?\d\d)?)?(?: BC)?)$/;
 
+// The logical types whose integers temporal.ts writes as a timestamp or a date.
+const EPOCH_TYPES = new Set<string | undefined>([
+  'io.debezium.time.Timestamp',
+  'io.debezium.time.MicroTimestamp',
+  'io.debezium.time.NanoTimestamp',
+  'io.debezium.time.Date',
+  'org.apache.kafka.connect.data.Timestamp',
+  'org.apache.kafka.connect.data.Date',
+]);
+
 /** A value quoted for a message, cut short when long. */
 const excerpt = (text: string): string => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
@@ -76,8 +86,10 @@ class ImageReader {
   /** A column's value: only the image's own properties are columns, never Object.prototype's. */
   private value(field: string): unknown {
     const value = this.image[field];
-    // A column named "constructor" or "__proto__" is data: what every object inherits is not a column.
-    return value === undefined || hasOwn(this.image, field) ? value : undefined;
+    // A column named "constructor" or "__proto__" is data: what a row inherits is not a column.
+    // What Object.prototype holds is functions and, for __proto__, itself; JSON holds neither,
+    // so these two tests tell an inherited value apart without a second property lookup.
+    return typeof value === 'function' || value === Object.prototype ? undefined : value;
   }
 
   /** Whether the image holds the column at all (a NULL counts). */
@@ -109,22 +121,26 @@ class ImageReader {
    */
   id(): string {
     const field = this.ctx.options.idField;
-    const where = `"${this.name}"`;
-    if (!this.has(field)) throw new UnloadableValue(`the id column "${field}" is not in ${where} (${columnList(this.image)}); check --id-field`);
-    const id = this.cell(field);
-    if (id === null) throw new UnloadableValue(`the id column "${field}" is NULL in ${where} (${columnList(this.image)}); check --id-field`);
-    return this.integer(id, field, 'holding_id', '--id-field');
+    const value = this.value(field);
+    if (value === undefined || value === null) {
+      const what = value === null || this.has(field) ? 'is NULL in' : 'is not in';
+      throw new UnloadableValue(`the id column "${field}" ${what} "${this.name}" (${columnList(this.image)}); check --id-field`);
+    }
+    return this.integer(value, field, 'holding_id', '--id-field') as string;
   }
 
   /** The user_id: NULL, or an integer the table's column holds. */
   user(): Cell {
     const field = this.ctx.options.userField;
-    const user = this.cell(field);
-    return user === null ? null : this.integer(user, field, 'user_id', '--user-field');
+    return this.integer(this.value(field), field, 'user_id', '--user-field');
   }
 
-  private integer(text: string, field: string, column: string, option: string): string {
-    if (isInteger4(text)) return text;
+  /** A column's cell, which must be NULL or an integer PostgreSQL's integer holds. */
+  private integer(value: unknown, field: string, column: string, option: string): Cell {
+    // The usual case, a JSON integer, needs no text to be checked.
+    if (typeof value === 'number' && Number.isInteger(value) && value >= -2_147_483_648 && value <= 2_147_483_647) return String(value);
+    const text = this.cell(field);
+    if (text === null || isInteger4(text)) return text;
     throw new UnloadableValue(`${column} is a PostgreSQL integer, but "${field}" holds ${excerpt(text)}; check ${option}`);
   }
 
@@ -139,9 +155,13 @@ class ImageReader {
     if (field === '') return null;
     const value = this.value(field);
     // Without a schema a number here can only be Debezium's default for a PostgreSQL timestamp.
-    const created = this.ctx.schema === null && (typeof value === 'number' || value instanceof ExactNumber) ? microsCell(value, field, this.values) : this.cell(field);
-    // --timestamps epoch writes numbers on purpose, for tables shaped like stream.py's.
-    if (created === null || this.ctx.options.timestamps === 'epoch' || TIMESTAMP.test(created)) return created;
+    if (this.ctx.schema === null && (typeof value === 'number' || value instanceof ExactNumber)) return microsCell(value, field, this.values);
+    const created = this.cell(field);
+    // An integer of a timestamp or date type was written by temporal.ts; --timestamps epoch
+    // writes numbers on purpose, for tables shaped like stream.py's.
+    if (created === null || this.ctx.options.timestamps === 'epoch') return created;
+    if (typeof value === 'number' && Number.isSafeInteger(value) && EPOCH_TYPES.has(this.ctx.schema?.columns.get(field)?.name)) return created;
+    if (TIMESTAMP.test(created)) return created;
     throw new UnloadableValue(`datetime_created is a PostgreSQL timestamp, but "${field}" holds ${excerpt(created)}; check --created-field`);
   }
 }

@@ -242,7 +242,8 @@ function isoStringCell(value: unknown, field: string, ctx: ValueContext): Cell {
 export function typedCell(value: unknown, type: FieldType | undefined, field: string, ctx: ValueContext): Cell {
   if (value === null || value === undefined) return null;
   if (type === undefined) return plainCell(value, field, ctx);
-  if (isUnavailable(value, type)) return unavailable(field, ctx);
+  // Numbers, the usual typed value, are never the placeholder.
+  if (typeof value !== 'number' && isUnavailable(value, type)) return unavailable(field, ctx);
   switch (type.name) {
     case 'io.debezium.time.Timestamp':
     case 'org.apache.kafka.connect.data.Timestamp':
