@@ -42,14 +42,18 @@ function integerParameter(type: z.infer<typeof ConnectType>, name: string): numb
   return Number.isInteger(value) ? value : undefined;
 }
 
-function fieldType(type: z.infer<typeof ConnectType>): FieldType {
-  const items = type.items === undefined ? undefined : ConnectType.safeParse(type.items);
+// PostgreSQL arrays have at most 6 dimensions (MAXDIM); deeper element types are not followed, so
+// a schema nested without end cannot exhaust the stack.
+const MAX_ITEMS_DEPTH = 6;
+
+function fieldType(type: z.infer<typeof ConnectType>, depth = 0): FieldType {
+  const items = type.items === undefined || depth >= MAX_ITEMS_DEPTH ? undefined : ConnectType.safeParse(type.items);
   return {
     type: type.type,
     name: type.name,
     scale: integerParameter(type, 'scale'),
     length: integerParameter(type, 'length'),
-    items: items?.success === true ? fieldType(items.data) : undefined,
+    items: items?.success === true ? fieldType(items.data, depth + 1) : undefined,
   };
 }
 

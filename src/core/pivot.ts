@@ -202,6 +202,21 @@ function updatedValues(field: string, before: ImageReader | null, after: ImageRe
   return { old: null, new: null, unchanged: true };
 }
 
+/**
+ * REPLICA IDENTITY DEFAULT (or USING INDEX) sends only the key of a deleted or updated row in
+ * `before`: Debezium writes its other columns as NULL, which would read as NULL old values.
+ */
+function warnIfKeyOnly(event: ChangeEvent, ctx: PivotContext, before: ImageReader, what: 'updates' | 'deletes'): void {
+  const needed = [ctx.options.userField, ...ctx.options.fields];
+  if (!before.lacksAll(needed)) return;
+  const table = tableName(event);
+  before.values.warnings.push({
+    code: 'before-incomplete',
+    subject: table,
+    message: `${what} of ${table} carry only the key in "before" (${needed.map((f) => `"${f}"`).join(', ')} all NULL or missing), so old_value${what === 'deletes' ? ' and user_id are' : ' is'} NULL; ${replicaIdentityAdvice(event)}`,
+  });
+}
+
 function update(event: ChangeEvent, ctx: PivotContext): PivotResult {
   if (typeof event.after !== 'object' || event.after === null) return { kind: 'rejected', reason: 'op "u" without "after"' };
   const values = valueContext(ctx);
@@ -214,7 +229,7 @@ function update(event: ChangeEvent, ctx: PivotContext): PivotResult {
       subject: table,
       message: `updates of ${table} carry no "before" image, so old_value is NULL; ${replicaIdentityAdvice(event)}`,
     });
-  }
+  } else warnIfKeyOnly(event, ctx, before, 'updates');
   const { fields, changedOnly } = ctx.options;
   const id = after.id();
   const user = after.user();
@@ -233,18 +248,9 @@ function deletion(event: ChangeEvent, ctx: PivotContext): PivotResult {
     return { kind: 'rejected', reason: `op "d" without "before": nothing to pivot (${replicaIdentityAdvice(event)})` };
   }
   const before = new ImageReader(ctx, event.before, 'before', valueContext(ctx));
-  const { userField, fields } = ctx.options;
+  const { fields } = ctx.options;
   const id = before.id();
-  // REPLICA IDENTITY DEFAULT sends only the key of a deleted row: Debezium writes its other columns as NULL.
-  const needed = [userField, ...fields];
-  if (before.lacksAll(needed)) {
-    const table = tableName(event);
-    before.values.warnings.push({
-      code: 'before-incomplete',
-      subject: table,
-      message: `deletes of ${table} carry only the key in "before" (${needed.map((f) => `"${f}"`).join(', ')} all NULL or missing), so old_value and user_id are NULL; ${replicaIdentityAdvice(event)}`,
-    });
-  }
+  warnIfKeyOnly(event, ctx, before, 'deletes');
   const user = before.user();
   const deleted = eventTime(event, before.values);
   const rows = fields.map((field): Row => [id, user, field, before.cell(field), null, null, null, deleted, ctx.insertedAt, 'd']);

@@ -126,7 +126,8 @@ function temporal(
 ): Cell {
   if (ctx.timestamps === 'epoch') return plainCell(value, field, ctx);
   const n = integerOf(value);
-  if (n === undefined) return plainCell(value, field, ctx);
+  // Debezium's temporal types are integers; anything else would reach a timestamp column as text.
+  if (n === undefined) throw new UnloadableValue(`"${field}" = ${jsonText(value)} is not the integer ${range === 'interval' ? 'an interval' : `a ${range}`} is sent as`);
   const text = format(n);
   if (text === null) throw new UnloadableValue(`"${field}" = ${String(n)} is outside ${RANGES[range]}`);
   return text;

@@ -63,6 +63,14 @@ describe('deletes and updates that lack what they need', () => {
     expect(warningsOf(holdingEventLine({ ...CREATE, op: 'd', before: CREATE.after, after: null }, true))).toEqual([]);
   });
 
+  it('warns when an update’s before carries only the key (REPLICA IDENTITY USING INDEX)', () => {
+    const before = { holding_id: 7, user_id: null, holding_stock: null, holding_quantity: null, datetime_created: null, datetime_updated: null };
+    const line = messageJson({ schema: HOLDING_SCHEMA, payload: { before, after: CREATE.after, source: { schema: 'bank', table: 'holding' }, op: 'u', ts_ms: 1 } });
+    expect(warningsOf(line)).toEqual([
+      'updates of bank.holding carry only the key in "before" ("user_id", "holding_stock", "holding_quantity" all NULL or missing), so old_value is NULL; run ALTER TABLE bank.holding REPLICA IDENTITY FULL',
+    ]);
+  });
+
   it('quotes identifiers in the advice as PostgreSQL needs them', () => {
     const line = (schema: string, table: string) => `{"op":"u","after":{"holding_id":1,"user_id":2},"source":${JSON.stringify({ schema, table })}}`;
     expect(warningsOf(line('Bank', 'user'), { fields: [] })).toEqual([
@@ -115,6 +123,15 @@ describe('the TOAST placeholder means "unchanged"', () => {
 });
 
 describe('events that are valid whatever their untracked columns hold', () => {
+  it('an untracked array column whose schema nests without end', () => {
+    const depth = 50_000;
+    const deep = `${'{"type":"array","items":'.repeat(depth)}{"type":"int32"}${'}'.repeat(depth)}`;
+    const deepField = `${deep.slice(0, -1)},"field":"deep"}`;
+    const schema = `{"type":"struct","fields":[{"type":"struct","field":"after","fields":[{"type":"int32","field":"holding_id"},${deepField}]}]}`;
+    const line = `{"schema":${schema},"payload":{"op":"c","after":{"holding_id":1,"deep":null}}}`;
+    expect(decode(line, { fields: ['holding_id'], userField: 'holding_id', createdField: '' })).toEqual([['1', '1', 'holding_id', null, '1', null, null, null, I, 'c']]);
+  });
+
   it('a deeply nested untracked column beside a tracked value that needs its exact digits', () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     const line = `{"op":"c","after":{"holding_id":1,"user_id":2,"holding_stock":"X","holding_quantity":1.5,"deep":${deep}}}`;

@@ -50,6 +50,12 @@ describe('values COPY … CSV cannot load are rejected, not written', () => {
     expect(decode(line)).toBe("rejected: \"v\" = 9224318016000000 is outside PostgreSQL's timestamp range (4714-11-24 BC to 294276-12-31)");
   });
 
+  it('a temporal value that is not an integer, which would reach a timestamp column as text', () => {
+    expect(decode('{"op":"u","after":{"id":1,"u":2,"v":3},"ts_ms":1624744320500.5}')).toBe('rejected: "ts_ms" = 1624744320500.5 is not the integer a timestamp is sent as');
+    const line = `{"schema":{"type":"struct","fields":[{"type":"struct","field":"after","fields":[{"type":"int32","field":"id"},{"type":"int32","field":"u"},{"type":"int32","name":"io.debezium.time.Date","field":"v"}]}]},"payload":{"op":"c","after":{"id":1,"u":2,"v":"2021-06-26"}}}`;
+    expect(decode(line)).toBe('rejected: "v" = "2021-06-26" is not the integer a date is sent as');
+  });
+
   it('JSON-escapes control characters and lone surrogates inside structures, so they load', () => {
     expect(decode(create('{"k":"\\u0000\\ud800"}'))).toEqual([['1', '2', 'v', null, '{"k":"\\u0000\\ud800"}', null, null, null, I, 'c']]);
   });
