@@ -25,7 +25,9 @@
 -- questions.sql then need the session TimeZone, or their bounds, to say UTC.)
 --
 -- COPY … CSV (measured on PostgreSQL 15) ends the data at a line that is exactly \. even inside
--- a quoted field, so a value holding such a line (newline, backslash, dot, newline) cannot be loaded.
+-- a quoted field (after a line feed, before a line feed or CR LF), and refuses the whole file.
+-- holding-pivot rejects an event with such a value (and one with U+0000, which text cannot
+-- store) rather than write it: what it writes with exit status 0 loads as it is.
 --
 -- There is no primary key: nothing in a row is unique (a replayed topic writes its events again),
 -- and COPY without a column list needs the table to have exactly the CSV's columns.

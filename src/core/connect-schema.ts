@@ -9,6 +9,10 @@ export interface FieldType {
   readonly name: string | undefined;
   /** Decimal's scale, from the schema's parameters. */
   readonly scale: number | undefined;
+  /** io.debezium.data.Bits' declared number of bits, from the schema's parameters. */
+  readonly length: number | undefined;
+  /** An array's element type. */
+  readonly items: FieldType | undefined;
 }
 
 /** The part of a JsonConverter schema the pivot uses: the columns of the row images. */
@@ -16,11 +20,15 @@ export interface DecodedSchema {
   readonly columns: ReadonlyMap<string, FieldType>;
 }
 
-const ConnectField = z.looseObject({
-  field: z.string(),
+const ConnectType = z.looseObject({
   type: z.string(),
   name: z.optional(z.string()),
   parameters: z.optional(z.record(z.string(), z.unknown())),
+  items: z.optional(z.unknown()),
+});
+
+const ConnectField = z.extend(ConnectType, {
+  field: z.string(),
   fields: z.optional(z.array(z.unknown())),
 });
 
@@ -29,9 +37,24 @@ const ConnectEnvelope = z.looseObject({
   fields: z.optional(z.array(z.unknown())),
 });
 
-function fieldType(field: z.infer<typeof ConnectField>): FieldType {
-  const scale = Number(field.parameters?.['scale']);
-  return { type: field.type, name: field.name, scale: Number.isInteger(scale) ? scale : undefined };
+function integerParameter(type: z.infer<typeof ConnectType>, name: string): number | undefined {
+  const value = Number(type.parameters?.[name]);
+  return Number.isInteger(value) ? value : undefined;
+}
+
+// PostgreSQL arrays have at most 6 dimensions (MAXDIM); deeper element types are not followed, so
+// a schema nested without end cannot exhaust the stack.
+const MAX_ITEMS_DEPTH = 6;
+
+function fieldType(type: z.infer<typeof ConnectType>, depth = 0): FieldType {
+  const items = type.items === undefined || depth >= MAX_ITEMS_DEPTH ? undefined : ConnectType.safeParse(type.items);
+  return {
+    type: type.type,
+    name: type.name,
+    scale: integerParameter(type, 'scale'),
+    length: integerParameter(type, 'length'),
+    items: items?.success === true ? fieldType(items.data, depth + 1) : undefined,
+  };
 }
 
 /**

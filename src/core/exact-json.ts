@@ -45,52 +45,19 @@ export function parseExactJson(text: string): ExactJson {
     return JSON.parse(text.slice(start, pos)) as string;
   };
 
-  const readValue = (): ExactJson => {
+  /** An object key and its colon. */
+  const readKey = (): string => {
     skipSpace();
+    if (text[pos] !== '"') fail('expected a key');
+    const key = readString();
+    skipSpace();
+    if (text[pos] !== ':') fail('expected ":"');
+    pos++;
+    return key;
+  };
+
+  const readScalar = (): ExactJson => {
     const c = text[pos];
-    if (c === '{') {
-      pos++;
-      const obj: { [key: string]: ExactJson } = {};
-      skipSpace();
-      if (text[pos] === '}') {
-        pos++;
-        return obj;
-      }
-      for (;;) {
-        skipSpace();
-        if (text[pos] !== '"') fail('expected a key');
-        const key = readString();
-        skipSpace();
-        if (text[pos] !== ':') fail('expected ":"');
-        pos++;
-        // defineProperty, not assignment: a "__proto__" key must stay data, as with JSON.parse.
-        Object.defineProperty(obj, key, { value: readValue(), enumerable: true, writable: true, configurable: true });
-        skipSpace();
-        if (text[pos] === ',') pos++;
-        else if (text[pos] === '}') {
-          pos++;
-          return obj;
-        } else fail('expected "," or "}"');
-      }
-    }
-    if (c === '[') {
-      pos++;
-      const arr: ExactJson[] = [];
-      skipSpace();
-      if (text[pos] === ']') {
-        pos++;
-        return arr;
-      }
-      for (;;) {
-        arr.push(readValue());
-        skipSpace();
-        if (text[pos] === ',') pos++;
-        else if (text[pos] === ']') {
-          pos++;
-          return arr;
-        } else fail('expected "," or "]"');
-      }
-    }
     if (c === '"') return readString();
     if (text.startsWith('true', pos)) {
       pos += 4;
@@ -111,10 +78,59 @@ export function parseExactJson(text: string): ExactJson {
     return new ExactNumber(m[0]);
   };
 
-  const value = readValue();
+  // A loop with its own stack, not recursion: a column nested 100,000 deep is valid JSON, which
+  // JSON.parse reads, and so must this, or an event with one such untracked column would fail.
+  type Open = { readonly container: ExactJson[] | { [key: string]: ExactJson }; key: string };
+  const stack: Open[] = [];
+  let result: ExactJson = null;
+  let value: ExactJson;
+  for (;;) {
+    skipSpace();
+    const c = text[pos];
+    if (c === '{' || c === '[') {
+      pos++;
+      skipSpace();
+      const isObject = c === '{';
+      const container: Open['container'] = isObject ? {} : [];
+      if (text[pos] !== (isObject ? '}' : ']')) {
+        const open: Open = { container, key: '' };
+        if (isObject) open.key = readKey();
+        stack.push(open);
+        continue;
+      }
+      pos++;
+      value = container;
+    } else {
+      value = readScalar();
+    }
+    // Put the value in its container, then close every container that ends here.
+    for (;;) {
+      const top = stack[stack.length - 1];
+      if (top === undefined) {
+        result = value;
+        break;
+      }
+      const { container } = top;
+      if (Array.isArray(container)) container.push(value);
+      // defineProperty, not assignment: a "__proto__" key must stay data, as with JSON.parse.
+      else Object.defineProperty(container, top.key, { value, enumerable: true, writable: true, configurable: true });
+      skipSpace();
+      const close = Array.isArray(container) ? ']' : '}';
+      if (text[pos] === ',') {
+        pos++;
+        if (!Array.isArray(container)) top.key = readKey();
+        break;
+      }
+      if (text[pos] !== close) fail(`expected "," or "${close}"`);
+      pos++;
+      stack.pop();
+      value = container;
+    }
+    if (stack.length === 0) break;
+  }
   skipSpace();
   if (pos !== text.length) fail('unexpected text after JSON');
-  return value;
+  return result;
 }
 
 /**

@@ -70,7 +70,7 @@ function isKcatJson(value: JsonObject): boolean {
     typeof value['topic'] === 'string' &&
     typeof value['partition'] === 'number' &&
     typeof value['offset'] === 'number' &&
-    'payload' in value
+    ('payload' in value || 'payload_error' in value)
   );
 }
 
@@ -166,7 +166,7 @@ export class LineDecoder {
       if (parsed['payload'] === null) return TOMBSTONE;
       const schema = decodeConnectSchema(parsed['schema']);
       if (typeof schema === 'string') return rejected(schema);
-      this.remember(text, schema);
+      this.remember(text);
       return this.fromValue(parsed['payload'], schema, { text, path: ['payload'] }, insertedAt, position);
     }
     return this.fromValue(parsed, null, { text, path: [] }, insertedAt, position);
@@ -178,9 +178,13 @@ export class LineDecoder {
     const position = { topic: line['topic'] as string, partition: line['partition'] as number, offset: line['offset'] as number };
     const where = `topic ${position.topic}, partition ${position.partition}, offset ${position.offset}`;
     let outcome: LineOutcome;
+    // kcat -s value=avro writes "payload":null and the deserialiser's message when a value fails.
+    const error = line['payload_error'];
     try {
       if (!Number.isSafeInteger(position.partition) || !Number.isSafeInteger(position.offset)) {
         outcome = rejected('kcat -J "partition" and "offset" must be exact integers');
+      } else if (error !== undefined) {
+        outcome = rejected(`kcat could not deserialise the value: ${typeof error === 'string' ? error : JSON.stringify(error)}`);
       } else if (value === null) outcome = TOMBSTONE;
       else if (typeof value === 'string') outcome = this.decodeValueText(value, insertedAt, false, position);
       else if (isObject(value)) outcome = this.fromValue(value, null, { text, path: ['payload'] }, insertedAt, position);
@@ -192,14 +196,21 @@ export class LineDecoder {
     return outcome.kind === 'rejected' ? { ...rejected(`${outcome.reason} (${where})`), position } : { ...outcome, position };
   }
 
-  /** Learns the exact text of an envelope's schema, so later lines with it take the shortcut. */
-  private remember(text: string, schema: DecodedSchema | null): void {
+  /**
+   * Learns the exact text of an envelope's schema, so later lines with it take the shortcut. The
+   * schema is decoded from that text alone, not taken from the line: a line whose keys repeat
+   * (a second "schema" after the payload) means another schema to JSON.parse, and must not lend
+   * it to the lines that merely start like it.
+   */
+  private remember(text: string): void {
     if (!text.startsWith(ENVELOPE_START)) return;
     const end = endOfJsonValue(text, ENVELOPE_START.length);
     if (end > MAX_PREFIX_LENGTH || !text.startsWith(PAYLOAD_KEY, end)) return;
     // Concatenating then slicing makes V8 copy the prefix, so it does not pin the whole line.
     const prefix = (text.slice(0, end + PAYLOAD_KEY.length) + ' ').slice(0, -1);
     if (this.known.some((k) => k.prefix === prefix)) return;
+    const schema = decodeConnectSchema(JSON.parse(text.slice(ENVELOPE_START.length, end)));
+    if (typeof schema === 'string') return;
     this.known.unshift({ prefix, schema });
     if (this.known.length > MAX_KNOWN_SCHEMAS) this.known.pop();
   }

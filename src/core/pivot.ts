@@ -1,10 +1,12 @@
 import type { Cell, Row } from './columns.js';
 import type { DecodedSchema } from './connect-schema.js';
-import type { ChangeEvent, Op, RowImage } from './event.js';
+import type { ChangeEvent, Op } from './event.js';
+import { ImageReader } from './image-reader.js';
 import type { PivotOptions } from './options.js';
-import { ExactNumber } from './exact-json.js';
 import { eventTime } from './source.js';
-import { microsCell, typedCell, type ValueContext, type Warning } from './values.js';
+import { qualifiedName } from './sql-identifier.js';
+import { UnloadableValue } from './unloadable.js';
+import type { ValueContext, Warning } from './values.js';
 
 /** Events that are valid but deliberately produce no rows; they are counted, not reported. */
 export type SkipKind = 'snapshot' | 'truncate' | 'message' | 'heartbeat' | 'transaction';
@@ -27,84 +29,84 @@ type Handler = (event: ChangeEvent, ctx: PivotContext) => PivotResult;
 
 const skipped = (what: SkipKind): PivotResult => ({ kind: 'skipped', what });
 
+/** The event's table as SQL, for the advice in messages. */
 function tableName(event: ChangeEvent): string {
   const source = (typeof event.source === 'object' && event.source !== null ? event.source : {}) as Record<string, unknown>;
   const { schema, table } = source;
   if (typeof table !== 'string' || table === '') return '<table>';
-  return typeof schema === 'string' && schema !== '' ? `${schema}.${table}` : table;
+  return qualifiedName(typeof schema === 'string' && schema !== '' ? schema : undefined, table);
 }
 
-/** Reads cells out of one row image, decoding each value by the schema and noting what is odd. */
-class ImageReader {
-  constructor(
-    private readonly ctx: PivotContext,
-    private readonly image: RowImage,
-    /** Shared by the images of one event, so its warnings gather in one list. */
-    readonly values: ValueContext,
-  ) {}
-
-  cell(field: string): Cell {
-    const value = this.image[field];
-    // One property lookup for the usual case; `in` only tells a missing column from an undefined one.
-    if (value === undefined && !(field in this.image)) {
-      this.values.warnings.push({
-        code: 'field-missing',
-        subject: field,
-        message: `the row image has no column "${field}"; written as NULL (check --fields and the --*-field options)`,
-      });
-      return null;
-    }
-    return typedCell(value, this.ctx.schema?.columns.get(field), field, this.values);
-  }
-
-  /** The created-at column, decoded by its schema type when there is a schema. */
-  created(): Cell {
-    const field = this.ctx.options.createdField;
-    if (field === '') return null;
-    const value = this.image[field];
-    // Without a schema a number here can only be Debezium's default for a PostgreSQL timestamp.
-    if (this.ctx.schema === null && (typeof value === 'number' || value instanceof ExactNumber)) {
-      return microsCell(value, field, this.values);
-    }
-    return this.cell(field);
-  }
-}
+const replicaIdentityAdvice = (event: ChangeEvent): string => `run ALTER TABLE ${tableName(event)} REPLICA IDENTITY FULL`;
 
 const valueContext = (ctx: PivotContext): ValueContext => ({ timestamps: ctx.options.timestamps, warnings: [] });
 
 function creation(event: ChangeEvent, ctx: PivotContext, op: 'c' | 'r'): PivotResult {
   if (typeof event.after !== 'object' || event.after === null) return { kind: 'rejected', reason: `op "${op}" without "after"` };
-  const after = new ImageReader(ctx, event.after, valueContext(ctx));
-  const { idField, userField, fields } = ctx.options;
-  const id = after.cell(idField);
-  const user = after.cell(userField);
+  const after = new ImageReader(ctx, event.after, 'after', valueContext(ctx));
+  const { fields } = ctx.options;
+  const id = after.id();
+  const user = after.user();
   const created = after.created();
   const rows = fields.map((field): Row => [id, user, field, null, after.cell(field), created, null, null, ctx.insertedAt, op]);
   return { kind: 'rows', rows, warnings: after.values.warnings };
 }
 
+/**
+ * The old and new value of a tracked column in an update. Debezium's TOAST placeholder in `after`
+ * means "unchanged, not sent": the new value is the old one when `before` has it, and when nothing
+ * has it both are NULL, so the row does not look like a change.
+ */
+function updatedValues(field: string, before: ImageReader | null, after: ImageReader): { old: Cell; new: Cell; unchanged: boolean } {
+  if (!after.unavailable(field)) return { old: before === null ? null : before.cell(field), new: after.cell(field), unchanged: false };
+  if (before !== null && before.has(field) && !before.unavailable(field)) {
+    const oldValue = before.cell(field);
+    return { old: oldValue, new: oldValue, unchanged: true };
+  }
+  after.values.warnings.push({
+    code: 'unavailable-value',
+    subject: field,
+    message: `"${field}" holds Debezium's placeholder for an unchanged TOASTed value and no "before" image has the value; old_value and new_value are both written as NULL (REPLICA IDENTITY FULL sends the real value)`,
+  });
+  return { old: null, new: null, unchanged: true };
+}
+
+/**
+ * REPLICA IDENTITY DEFAULT (or USING INDEX) sends only the key of a deleted or updated row in
+ * `before`: Debezium writes its other columns as NULL, which would read as NULL old values.
+ */
+function warnIfKeyOnly(event: ChangeEvent, ctx: PivotContext, before: ImageReader, what: 'updates' | 'deletes'): void {
+  const needed = [ctx.options.userField, ...ctx.options.fields];
+  if (!before.lacksAll(needed)) return;
+  const table = tableName(event);
+  before.values.warnings.push({
+    code: 'before-incomplete',
+    subject: table,
+    message: `${what} of ${table} carry only the key in "before" (${needed.map((f) => `"${f}"`).join(', ')} all NULL or missing), so old_value${what === 'deletes' ? ' and user_id are' : ' is'} NULL; ${replicaIdentityAdvice(event)}`,
+  });
+}
+
 function update(event: ChangeEvent, ctx: PivotContext): PivotResult {
   if (typeof event.after !== 'object' || event.after === null) return { kind: 'rejected', reason: 'op "u" without "after"' };
   const values = valueContext(ctx);
-  const after = new ImageReader(ctx, event.after, values);
-  const before = event.before ? new ImageReader(ctx, event.before, values) : null;
+  const after = new ImageReader(ctx, event.after, 'after', values);
+  const before = event.before ? new ImageReader(ctx, event.before, 'before', values) : null;
   if (before === null) {
     const table = tableName(event);
     values.warnings.push({
       code: 'before-missing',
       subject: table,
-      message: `updates of ${table} carry no "before" image, so old_value is NULL; run ALTER TABLE ${table} REPLICA IDENTITY FULL`,
+      message: `updates of ${table} carry no "before" image, so old_value is NULL; ${replicaIdentityAdvice(event)}`,
     });
-  }
-  const { idField, userField, fields, changedOnly } = ctx.options;
-  const id = after.cell(idField);
-  const user = after.cell(userField);
+  } else warnIfKeyOnly(event, ctx, before, 'updates');
+  const { fields, changedOnly } = ctx.options;
+  const id = after.id();
+  const user = after.user();
   const updated = eventTime(event, ctx.options.eventTime, values);
   const rows: Row[] = [];
   for (const field of fields) {
-    const oldValue = before === null ? null : before.cell(field);
-    const newValue = after.cell(field);
-    if (changedOnly && before !== null && oldValue === newValue) continue;
+    const { old: oldValue, new: newValue, unchanged } = updatedValues(field, before, after);
+    if (changedOnly && (unchanged || (before !== null && oldValue === newValue))) continue;
     rows.push([id, user, field, oldValue, newValue, null, updated, null, ctx.insertedAt, 'u']);
   }
   return { kind: 'rows', rows, warnings: values.warnings };
@@ -112,16 +114,13 @@ function update(event: ChangeEvent, ctx: PivotContext): PivotResult {
 
 function deletion(event: ChangeEvent, ctx: PivotContext): PivotResult {
   if (typeof event.before !== 'object' || event.before === null) {
-    const table = tableName(event);
-    return {
-      kind: 'rejected',
-      reason: `op "d" without "before": nothing to pivot (run ALTER TABLE ${table} REPLICA IDENTITY FULL)`,
-    };
+    return { kind: 'rejected', reason: `op "d" without "before": nothing to pivot (${replicaIdentityAdvice(event)})` };
   }
-  const before = new ImageReader(ctx, event.before, valueContext(ctx));
-  const { idField, userField, fields } = ctx.options;
-  const id = before.cell(idField);
-  const user = before.cell(userField);
+  const before = new ImageReader(ctx, event.before, 'before', valueContext(ctx));
+  const { fields } = ctx.options;
+  const id = before.id();
+  warnIfKeyOnly(event, ctx, before, 'deletes');
+  const user = before.user();
   const deleted = eventTime(event, ctx.options.eventTime, before.values);
   const rows = fields.map((field): Row => [id, user, field, before.cell(field), null, null, null, deleted, ctx.insertedAt, 'd']);
   return { kind: 'rows', rows, warnings: before.values.warnings };
@@ -139,5 +138,10 @@ const HANDLERS: { readonly [op in Op]: Handler } = {
 
 /** Pivots one change event into one row per tracked field (or says why there are none). */
 export function pivotEvent(event: ChangeEvent, ctx: PivotContext): PivotResult {
-  return HANDLERS[event.op](event, ctx);
+  try {
+    return HANDLERS[event.op](event, ctx);
+  } catch (error) {
+    if (error instanceof UnloadableValue) return { kind: 'rejected', reason: error.reason };
+    throw error;
+  }
 }

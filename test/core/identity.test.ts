@@ -183,7 +183,9 @@ describe('events without what event_id needs are rejected, never written without
   });
 
   it('no key: the --id-field is not in the row', () => {
-    expect(rowsOf(decodeWith(holdingEventLine(UPDATE, true), ['event_id'], 'account_id'))).toBe('rejected: no key: event_id needs the --id-field of the row');
+    expect(rowsOf(decodeWith(holdingEventLine(UPDATE, true), ['event_id'], 'account_id'))).toBe(
+      'rejected: the id column "account_id" is not in "after" (its columns: "holding_id", "user_id", "holding_stock", "holding_quantity", "datetime_created", "datetime_updated"); check --id-field',
+    );
   });
 
   it('an LSN that is not an integer is no Debezium event, whatever the columns', () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64Decimal, scaledDecimal } from '../../src/core/decimal.js';
 import { ExactNumber, parseExactJson, plainDecimal } from '../../src/core/exact-json.js';
@@ -33,7 +34,28 @@ describe('parseExactJson', () => {
   });
 
   it('rejects what JSON.parse rejects', () => {
-    for (const bad of ['{', '[1,]', '{"a" 1}', '01', '1 2', '"abc', 'nul']) expect(() => parseExactJson(bad)).toThrow(SyntaxError);
+    for (const bad of ['{', '[1,]', '{"a" 1}', '01', '1 2', '"abc', 'nul', '[1}', '{"a":1]', '{"a":1,}', '{,}']) {
+      expect(() => parseExactJson(bad), bad).toThrow(SyntaxError);
+    }
+  });
+
+  it('reads any JSON as JSON.parse does, its numbers aside', () => {
+    const asParsed = (value: unknown): unknown =>
+      value instanceof ExactNumber ? Number(value.text) : Array.isArray(value) ? value.map(asParsed) : typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asParsed(v)])) : value;
+    fc.assert(
+      fc.property(fc.json(), fc.constantFrom('', ' ', '\n\t '), (text, space) => {
+        const spaced = JSON.stringify(JSON.parse(text), null, space);
+        expect(asParsed(parseExactJson(spaced))).toEqual(JSON.parse(spaced));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads values nested deeper than the call stack goes', () => {
+    const depth = 200_000;
+    let value = parseExactJson(`${'[{"a":'.repeat(depth)}1${'}]'.repeat(depth)}`);
+    for (let i = 0; i < depth; i++) value = ((value as unknown[])[0] as Record<string, unknown>)['a'] as typeof value;
+    expect(value).toEqual(new ExactNumber('1'));
   });
 });
 

@@ -26,6 +26,7 @@ import {
   runPsql,
   type Target,
 } from './psql.js';
+import { TYPE_CASES } from './logical-types.js';
 
 const ENVELOPE = join(ROOT, 'fixtures', 'samples', 'walkthrough-envelope.jsonl');
 const PLAIN = join(ROOT, 'fixtures', 'samples', 'walkthrough-plain.jsonl');
@@ -234,6 +235,53 @@ describe.skipIf(skip)(TITLE, { timeout: 30_000 }, () => {
       expect(r.status).not.toBe(0);
       expect(r.stderr).toContain('invalid input syntax for type integer: "holding_id"');
       expect(query(target, 'SELECT count(*) FROM holding_pivot')).toEqual(['0']);
+    });
+  });
+
+  describe("the end of COPY's data: a line that is exactly \\. (why such values are rejected)", () => {
+    it.each([
+      ['LF \\. LF', '\n\\.\n', false],
+      ['LF \\. CR LF', '\n\\.\r\n', false],
+      ['LF \\. CR', '\n\\.\r', true],
+      ['CR \\. CR', '\r\\.\r', true],
+      ['LF \\. at the end of the value', '\n\\.', true],
+    ])('a quoted value holding %s: loads is %s', (name, inner, loads) => {
+      const target = freshTable(database, `end_of_data_${name.replace(/\W+/g, '_').toLowerCase()}`);
+      const value = `a${inner}b`;
+      const r = runPsql(target, ['-c', '\\copy holding_pivot from stdin csv'], { input: `1,1,f,,"${value}",,,,2021-01-01T00:00:00Z,c\n` });
+      expect(r.status === 0, r.stderr).toBe(loads);
+      const stored = query(target, "SELECT encode(convert_to(new_value, 'UTF8'), 'hex') FROM holding_pivot");
+      expect(stored).toEqual(loads ? [Buffer.from(value).toString('hex')] : []);
+    });
+  });
+
+  describe('each logical type loads back into a column of its source type as the same value', () => {
+    const columns = TYPE_CASES.map((_, i) => `c${i}`);
+    const label = (i: number) => `${TYPE_CASES[i]!.pgType} ${TYPE_CASES[i]!.literal} (${JSON.stringify(TYPE_CASES[i]!.schema)})`;
+    let target: Target;
+    let loaded: string[] = [];
+    let expected: string[] = [];
+
+    beforeAll(() => {
+      target = freshTable(database, 'logical_types');
+      psql(target, ['-q', '-c', 'CREATE EXTENSION IF NOT EXISTS hstore']);
+      const typed = (i: number) => `(${TYPE_CASES[i]!.literal})::${TYPE_CASES[i]!.pgType}`;
+      const rows = (expression: (i: number) => string) =>
+        query(target, TYPE_CASES.map((_, i) => `SELECT ${i}, (${expression(i)})::text`).join(' UNION ALL ') + ' ORDER BY 1').map((r) => r.slice(r.indexOf('|') + 1));
+      const encoded = rows((i) => TYPE_CASES[i]!.encode?.replaceAll('$v', typed(i)) ?? 'NULL');
+      const json = TYPE_CASES.map((c, i) => c.json ?? encoded[i]!);
+      const schema = { type: 'struct', fields: [{ type: 'struct', field: 'after', fields: [{ type: 'int32', field: 'id' }, ...TYPE_CASES.map((c, i) => ({ ...c.schema, optional: true, field: columns[i] }))] }] };
+      const line = `{"schema":${JSON.stringify(schema)},"payload":{"op":"c","after":{"id":1,${json.map((j, i) => `"${columns[i]}":${j}`).join(',')}}}}\n`;
+      writeFileSync(join(workDir, 'types.txt'), holdingPivot(['--fields', columns.join(','), '--id-field', 'id', '--user-field', 'id', '--created-field', ''], line));
+      expect(psql(target, ['-c', "\\copy holding_pivot from 'types.txt' csv"], { cwd: workDir })).toBe(`COPY ${TYPE_CASES.length}\n`);
+      const compared = (i: number, value: string) => TYPE_CASES[i]!.compare?.replaceAll('$v', value) ?? value;
+      expected = rows((i) => compared(i, typed(i))).map((text, i) => `${label(i)} → ${text}`);
+      const pivoted = (i: number) => `(SELECT new_value FROM holding_pivot WHERE change_field = '${columns[i]}')::${TYPE_CASES[i]!.pgType}`;
+      loaded = rows((i) => compared(i, pivoted(i))).map((text, i) => `${label(i)} → ${text}`);
+    }, 30_000);
+
+    it('as PostgreSQL prints it', () => {
+      expect(loaded).toEqual(expected);
     });
   });
 
