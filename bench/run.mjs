@@ -33,10 +33,12 @@ const USAGE = `usage: node bench/run.mjs [options]
   --no-jq            leave out the jq reference (the slowest after stream.py)
   --profile          also profile holding-pivot with node --cpu-prof on both inputs
   --check            exit 1 when a target is missed (otherwise misses are only reported)
+  --baseline BIN     also time another build of holding-pivot (e.g. a copy of bin/ and dist/ made
+                     before a change), in the same turns: its column gives the change's cost
 environment: STREAM_PY=path/to/stream.py adds the seed's consumer (python3 -u) to the enveloped runs`;
 
 function options(argv) {
-  const o = { count: 200_000, runs: 5, refRuns: 3, rssCount: 20_000, startupRuns: 20, jq: true, profile: false, check: false };
+  const o = { count: 200_000, runs: 5, refRuns: 3, rssCount: 20_000, startupRuns: 20, jq: true, profile: false, check: false, baseline: null };
   const number = (i) => {
     const n = Number(argv[i]);
     if (!Number.isSafeInteger(n) || n < 1) fail(`${argv[i - 1]} expects a positive integer\n${USAGE}`);
@@ -55,6 +57,7 @@ function options(argv) {
     else if (a === '--no-jq') o.jq = false;
     else if (a === '--profile') o.profile = true;
     else if (a === '--check') o.check = true;
+    else if (a === '--baseline') o.baseline = resolve(argv[++i] ?? fail(`--baseline expects a path\n${USAGE}`));
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
@@ -121,6 +124,7 @@ function commands(opts, envelope) {
     // Not a target: how close to the naive loop csv-stringify alone lets any converter come.
     { id: 'naivecsv', name: 'naive loop + csv-stringify', cmd: node, args: [join(ROOT, 'bench', 'naive-loop.mjs'), '--csv-stringify'] },
   ];
+  if (opts.baseline) list.push({ id: 'base', name: 'holding-pivot (baseline)', cmd: node, args: [opts.baseline], compare: true });
   // The slow references take part in the first --ref-runs turns only: a full run stays near 5 minutes.
   if (opts.jq) list.push({ id: 'jq', name: 'jq', cmd: 'jq', args: ['-R', '-r', '-f', join(ROOT, 'bench', 'pivot.jq')], compare: true, slow: true });
   const streamPy = process.env.STREAM_PY;

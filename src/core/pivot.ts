@@ -46,14 +46,22 @@ class ImageReader {
     const value = this.image[field];
     // One property lookup for the usual case; `in` only tells a missing column from an undefined one.
     if (value === undefined && !(field in this.image)) {
-      this.values.warnings.push({
-        code: 'field-missing',
-        subject: field,
-        message: `the row image has no column "${field}"; written as NULL (check --fields and the --*-field options)`,
-      });
+      // A schema that names the table's columns tells a misnamed column from one this image lacks.
+      const columns = this.ctx.schema?.columns;
+      this.values.warnings.push(
+        columns !== undefined && columns.size > 0 && !columns.has(field)
+          ? { code: 'column-unknown', subject: field, message: `the table has no column "${field}" (its schema names none); written as NULL (check --fields and the --*-field options)` }
+          : { code: 'field-missing', subject: field, message: `the row image has no column "${field}"; written as NULL (check --fields and the --*-field options)` },
+      );
       return null;
     }
     return typedCell(value, this.ctx.schema?.columns.get(field), field, this.values);
+  }
+
+  /** The user column; none when the option names none (''). */
+  user(): Cell {
+    const field = this.ctx.options.userField;
+    return field === '' ? null : this.cell(field);
   }
 
   /** The created-at column, decoded by its schema type when there is a schema. */
@@ -78,9 +86,9 @@ function eventTime(event: ChangeEvent, values: ValueContext): Cell {
 function creation(event: ChangeEvent, ctx: PivotContext, op: 'c' | 'r'): PivotResult {
   if (typeof event.after !== 'object' || event.after === null) return { kind: 'rejected', reason: `op "${op}" without "after"` };
   const after = new ImageReader(ctx, event.after, valueContext(ctx));
-  const { idField, userField, fields } = ctx.options;
+  const { idField, fields } = ctx.options;
   const id = after.cell(idField);
-  const user = after.cell(userField);
+  const user = after.user();
   const created = after.created();
   const rows = fields.map((field): Row => [id, user, field, null, after.cell(field), created, null, null, ctx.insertedAt, op]);
   return { kind: 'rows', rows, warnings: after.values.warnings };
@@ -99,9 +107,9 @@ function update(event: ChangeEvent, ctx: PivotContext): PivotResult {
       message: `updates of ${table} carry no "before" image, so old_value is NULL; run ALTER TABLE ${table} REPLICA IDENTITY FULL`,
     });
   }
-  const { idField, userField, fields, changedOnly } = ctx.options;
+  const { idField, fields, changedOnly } = ctx.options;
   const id = after.cell(idField);
-  const user = after.cell(userField);
+  const user = after.user();
   const updated = eventTime(event, values);
   const rows: Row[] = [];
   for (const field of fields) {
@@ -122,9 +130,9 @@ function deletion(event: ChangeEvent, ctx: PivotContext): PivotResult {
     };
   }
   const before = new ImageReader(ctx, event.before, valueContext(ctx));
-  const { idField, userField, fields } = ctx.options;
+  const { idField, fields } = ctx.options;
   const id = before.cell(idField);
-  const user = before.cell(userField);
+  const user = before.user();
   const deleted = eventTime(event, before.values);
   const rows = fields.map((field): Row => [id, user, field, before.cell(field), null, null, null, deleted, ctx.insertedAt, 'd']);
   return { kind: 'rows', rows, warnings: before.values.warnings };

@@ -14,7 +14,7 @@ export const UNAVAILABLE_PLACEHOLDER = '__debezium_unavailable_value';
  */
 export const NEEDS_EXACT_NUMBERS: unique symbol = Symbol('needs exact numbers');
 
-export type WarningCode = 'unavailable-value' | 'before-missing' | 'field-missing' | 'timestamp-range';
+export type WarningCode = 'unavailable-value' | 'before-missing' | 'field-missing' | 'column-unknown' | 'timestamp-range';
 
 /** Something worth telling the user about a converted event; the event itself is still written. */
 export interface Warning {

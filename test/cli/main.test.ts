@@ -1,9 +1,9 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { dataClock, main } from '../../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
 import type { RunIo, Signal } from '../../src/cli/run.js';
 import fc from 'fast-check';
-import { csvText } from '../../src/cli/csv-output.js';
+import { csvText } from '../../src/cli/csv-writer.js';
 import { LineDecoder } from '../../src/core/line-decoder.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import { eventLineArb, garbageArb } from '../support/arbitraries.js';
@@ -26,11 +26,13 @@ function io(overrides: Partial<RunIo>): RunIo & { err: () => string } {
     stdout: new PassThrough(),
     stderr,
     stderrIsTty: false,
+    env: {},
     now: () => Date.UTC(2026, 0, 1),
     elapsedClock: Date.now,
     openInput: () => {
       throw new Error('no files here');
     },
+    standardFile: () => null,
     onSignal: () => () => undefined,
     ...overrides,
     err: () => err,
@@ -101,10 +103,55 @@ describe('main() in process', () => {
     expect(await main(['node', 'holding-pivot', '--help'], io({}))).toBe(0);
   });
 
-  it('pins datetime_inserted with SOURCE_DATE_EPOCH, and only with a valid one', () => {
-    expect(dataClock({ SOURCE_DATE_EPOCH: '1767225600' })()).toBe(1767225600000);
-    expect(dataClock({ SOURCE_DATE_EPOCH: 'soon' })).toBe(Date.now);
-    expect(dataClock({})).toBe(Date.now);
+  it('pins datetime_inserted with SOURCE_DATE_EPOCH, and refuses a value it cannot use', async () => {
+    const pinned = async (value: string) => {
+      let out = '';
+      const stdout = new Writable({ write: (chunk: Buffer, _e, done) => ((out += chunk.toString()), done()) });
+      const world = io({ stdin: Readable.from([`${line(1)}\n`]), stdout, env: { SOURCE_DATE_EPOCH: value } });
+      return { status: await main(['node', 'holding-pivot'], world), inserted: out.split('\n')[0]?.split(',')[8], err: world.err() };
+    };
+    expect(await pinned('1767225600')).toEqual({ status: 0, inserted: '2026-01-01T00:00:00.000Z', err: '' });
+    expect(await pinned('253402300799')).toEqual({ status: 0, inserted: '9999-12-31T23:59:59.000Z', err: '' });
+    expect(await pinned('')).toEqual({ status: 0, inserted: '2026-01-01T00:00:00.000Z', err: '' });
+    const refused = (value: string) =>
+      `holding-pivot: SOURCE_DATE_EPOCH=${JSON.stringify(value)}: expected whole seconds since 1970-01-01 UTC, at most 253402300799 (the end of 9999). (see holding-pivot --help)\n`;
+    for (const value of ['253402300800', '99999999999999999', '1767225600.5', '-1', 'soon']) {
+      expect(await pinned(value)).toEqual({ status: 2, inserted: undefined, err: refused(value) });
+    }
+  });
+
+  it('refuses a list option naming a column twice, an empty --id-field, and a line limit no string can hold', async () => {
+    const usage = async (...args: string[]) => {
+      const world = io({});
+      return [await main(['node', 'holding-pivot', ...args], world), world.err()];
+    };
+    expect(await usage('--fields', 'a,b,a')).toEqual([2, `holding-pivot: option '--fields <list>' argument 'a,b,a' is invalid. "a" is named twice. (see holding-pivot --help)\n`]);
+    expect(await usage('--id-field', '')).toEqual([2, `holding-pivot: option '--id-field <column>' argument '' is invalid. expected a column name. (see holding-pivot --help)\n`]);
+    expect(await usage('--max-line-bytes', '1G')).toEqual([
+      2,
+      `holding-pivot: option '--max-line-bytes <size>' argument '1G' is invalid. at most 536870888 bytes (511M), the longest string Node can make of a line. (see holding-pivot --help)\n`,
+    ]);
+    expect(await usage('--max-line-bytes', '511M')).toEqual([0, '']);
+  });
+
+  it('--user-field "" means no user column, as --created-field "" means no created column', async () => {
+    let out = '';
+    const stdout = new Writable({ write: (chunk: Buffer, _e, done) => ((out += chunk.toString()), done()) });
+    const world = io({ stdin: Readable.from([`${line(7)}\n`]), stdout });
+    expect(await main(['node', 'holding-pivot', '--user-field', '', '--created-field', ''], world)).toBe(0);
+    expect([out, world.err()]).toEqual([
+      '7,,holding_stock,,VFIAX,,,,2026-01-01T00:00:00.000Z,c\n7,,holding_quantity,,10,,,,2026-01-01T00:00:00.000Z,c\n',
+      '',
+    ]);
+  });
+
+  it('names a byte order mark that starts a later line (files joined), and takes one on the first', async () => {
+    let out = '';
+    const stdout = new Writable({ write: (chunk: Buffer, _e, done) => ((out += chunk.toString()), done()) });
+    const world = io({ stdin: Readable.from([`\ufeff${line(1)}\n\ufeff${line(2)}\n`]), stdout });
+    expect(await main(['node', 'holding-pivot'], world)).toBe(1);
+    expect(out.split('\n')).toHaveLength(3);
+    expect(world.err()).toMatch(/^holding-pivot: stdin:2: starts with a byte order mark \(U\+FEFF\), which belongs only at the start of an input: /);
   });
 });
 

@@ -131,14 +131,26 @@ describe('bad input never crashes the filter nor loses the events around it', ()
     expect(readFileSync(join(dir, 'dead.jsonl'))).toEqual(Buffer.concat([Buffer.from('kept\n'), bad, Buffer.from('not json\r\n')]));
   });
 
-  it('rejects a line over --max-line-bytes without keeping it, and goes on', () => {
+  it('rejects a line over --max-line-bytes without keeping it, names it in --errors, and goes on', () => {
     const huge = `{"op":"c","after":{"holding_id":1,"holding_stock":"${'x'.repeat(5 * 1024 * 1024)}"}}`;
-    const result = run(['--max-line-bytes', '1M'], `${create(1)}\n${huge}\n${create(2)}`);
+    writeFileSync(join(dir, 'long-dead.jsonl'), '');
+    const result = run(['--max-line-bytes', '1M', '--errors', 'long-dead.jsonl'], `${create(1)}\n${huge}\n${create(2)}`);
     expect(result.stdout).toBe(rowsFor(1) + rowsFor(2));
     expect(result.stderr).toBe(
-      `holding-pivot: stdin:2: line of ${huge.length.toLocaleString('en-US')} bytes is over --max-line-bytes 1,048,576 (not kept, not copied to --errors): ${JSON.stringify(huge.slice(0, 80))}… (256 characters)\n`,
+      `holding-pivot: stdin:2: line of ${huge.length.toLocaleString('en-US')} bytes is over --max-line-bytes 1,048,576 (not kept): ${JSON.stringify(huge.slice(0, 80))}… (256 characters)\n`,
     );
     expect(result.status).toBe(1);
+    expect(readFileSync(join(dir, 'long-dead.jsonl'), 'utf8')).toBe(
+      `{"holding_pivot":"line not kept: over --max-line-bytes","input":"stdin","line":2,"bytes":${huge.length}}\n`,
+    );
+  });
+
+  it('ends every --errors entry with a newline, so runs appending to one file never join two lines', () => {
+    writeFileSync(join(dir, 'joined.jsonl'), 'written by hand');
+    const bad = Buffer.from([0x7b, 0xff]);
+    expect(run(['--errors', 'joined.jsonl'], bad).status).toBe(1);
+    expect(run(['--errors', 'joined.jsonl'], 'nope').status).toBe(1);
+    expect(readFileSync(join(dir, 'joined.jsonl'))).toEqual(Buffer.concat([Buffer.from('written by hand\n'), bad, Buffer.from('\nnope\n')]));
   });
 
   it('converts a 5 MB line within the default limit', () => {
