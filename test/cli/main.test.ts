@@ -23,7 +23,7 @@ function io(overrides: Partial<RunIo>): RunIo & { err: () => string } {
   });
   return {
     stdin: Readable.from([]),
-    stdout: new PassThrough(),
+    stdout: new Writable({ write: (_chunk, _e, done) => done() }),
     stderr,
     stderrIsTty: false,
     env: {},
@@ -152,6 +152,23 @@ describe('main() in process', () => {
     expect(await main(['node', 'holding-pivot'], world)).toBe(1);
     expect(out.split('\n')).toHaveLength(3);
     expect(world.err()).toMatch(/^holding-pivot: stdin:2: starts with a byte order mark \(U\+FEFF\), which belongs only at the start of an input: /);
+  });
+});
+
+describe('warnings', () => {
+  it('remembers at most 1,000 causes: warnings of further causes are counted, not shown', async () => {
+    const update = (table: number) =>
+      JSON.stringify({ op: 'u', before: null, after: { holding_id: 1, user_id: 1, holding_stock: 'A', holding_quantity: 1 }, source: { schema: 's', table: `t${table}` } });
+    const stdin = Readable.from([Array.from({ length: 1_500 }, (_, i) => `${update(i)}\n${update(i)}\n`).join('')]);
+    const world = io({ stdin });
+    expect(await main(['node', 'holding-pivot', '--created-field', ''], world)).toBe(0);
+    const lines = world.err().split('\n').slice(0, -1);
+    expect(lines).toHaveLength(2_001);
+    expect(lines[999]).toBe(
+      'holding-pivot: stdin:1999: warning: updates of s.t999 carry no "before" image, so old_value is NULL; run ALTER TABLE s.t999 REPLICA IDENTITY FULL',
+    );
+    expect(lines[1000]).toBe('holding-pivot: warning: the warning at stdin:1 also applies to 1 later line');
+    expect(lines.at(-1)).toBe('holding-pivot: warning: 1,000 more warnings not shown: they had other causes than the 1,000 above');
   });
 });
 
