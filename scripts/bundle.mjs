@@ -18,3 +18,14 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+// The CSV options on their own, for bench/naive-loop.mjs to write CSV exactly as holding-pivot does
+// (a separate build, so main.js, which answers --help at start-up, loads no chunk more for it).
+await build({
+  entryPoints: [new URL('../src/cli/csv-options.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/csv-options.js', import.meta.url).pathname,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
