@@ -1,5 +1,7 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { EXIT, EXIT_MEANINGS } from '../../src/cli/exit-codes.js';
 import { main } from '../../src/cli/main.js';
 import type { RunIo, Signal } from '../../src/cli/run.js';
 import fc from 'fast-check';
@@ -152,6 +154,15 @@ describe('main() in process', () => {
     expect(await main(['node', 'holding-pivot'], world)).toBe(1);
     expect(out.split('\n')).toHaveLength(3);
     expect(world.err()).toMatch(/^holding-pivot: stdin:2: starts with a byte order mark \(U\+FEFF\), which belongs only at the start of an input: /);
+  });
+});
+
+describe('the exit statuses', () => {
+  it('are tabled in the README as EXIT_MEANINGS says them (--help prints them from it)', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('| exit status | meaning |'));
+    const rows = table.split('\n').slice(2, 2 + Object.keys(EXIT).length);
+    expect(rows.map((row) => row.replace(/`/g, ''))).toEqual((Object.keys(EXIT) as (keyof typeof EXIT)[]).map((name) => `| ${EXIT[name]} | ${EXIT_MEANINGS[name]} |`));
   });
 });
 
