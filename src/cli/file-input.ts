@@ -1,5 +1,6 @@
 import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { Socket } from 'node:net';
+import { isatty, ReadStream } from 'node:tty';
 import { Readable } from 'node:stream';
 
 // The read size measured fastest on enveloped events; larger reads cost page faults, as glibc maps
@@ -62,14 +63,19 @@ function statOf(stat: () => Stats): Stats | null {
  * An input file named on the command line. A FIFO (such as `<(kcat …)`) is opened without
  * blocking and read as a socket: a blocking open would wait in a thread-pool thread for a writer,
  * which nothing can interrupt, and which keeps even process.exit from returning. Anything else but
- * a regular file is opened by Node's stream, and so is a path that cannot be examined: its stream
- * reports why, as for any file.
+ * a regular file or a terminal is opened by Node's stream, and so is a path that cannot be
+ * examined: its stream reports why, as for any file.
  */
 export function openInputFile(path: string): Readable {
   const stat = statOf(() => statSync(path));
   if (stat?.isFile()) return new FileChunks(openSync(path, 'r'), true);
   // Until a writer comes, a FIFO opened this way has nothing to read, and no end either.
   if (stat?.isFIFO()) return new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+  if (stat?.isCharacterDevice()) {
+    // A terminal (/dev/tty, or /dev/stdin on one) blocks a read the same way: libuv's TTY handle waits without a thread.
+    const fd = openSync(path, 'r');
+    return isatty(fd) ? new ReadStream(fd) : createReadStream('', { fd });
+  }
   return createReadStream(path);
 }
 

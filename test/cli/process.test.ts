@@ -284,6 +284,15 @@ describe('the process and what surrounds it', () => {
   });
 });
 
+describe('a terminal as an input file', () => {
+  it('stops at two SIGINTs while no one types (script gives it a terminal)', () => {
+    const loop = 'node "$BIN" --header /dev/tty > tty.csv & pid=$!; while [ ! -s tty.csv ]; do sleep 0.05; done; kill -INT $pid; kill -INT $pid; wait $pid; echo "status $?"';
+    const result = spawnSync('script', ['-qec', loop, '/dev/null'], { cwd: dir, env: { ...TEST_ENV, BIN }, encoding: 'utf8', timeout: 20_000 });
+    expect(result.stdout).toMatch(/status 130\r?\n$/);
+    expect(readFileSync(join(dir, 'tty.csv'), 'utf8')).toBe(`${COLUMNS.join(',')}\n`);
+  });
+});
+
 describe('a column the events do not have', () => {
   const enveloped = `${holdingEventLine({ op: 'c', before: null, after: holding(1, 1, 'VFIAX', 10, T), tsMs: 1624744320500, txId: 1, lsn: 1 }, true)}\n`;
 
