@@ -20,16 +20,17 @@ export function processIo(): RunIo {
     standardFile: fileIdentity,
     onSignal: (listener) => {
       let received = 0;
+      let listening = true;
       const handle = (signal: Signal): void => {
-        // A second signal means "now": the user is not waiting for the rows in flight.
-        if (++received > 1) process.exit(EXIT[signal]);
+        // A second signal means "now": the user is not waiting for the rows in flight. So does one
+        // after the run, while the process ends: it exits as interrupted, not killed by the signal.
+        if (++received > 1 || !listening) process.exit(EXIT[signal]);
         listener(signal);
       };
       process.on('SIGINT', handle);
       process.on('SIGTERM', handle);
       return () => {
-        process.off('SIGINT', handle);
-        process.off('SIGTERM', handle);
+        listening = false;
       };
     },
   };
