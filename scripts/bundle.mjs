@@ -14,7 +14,7 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
-  // commander and split2 are CommonJS and require Node's built-ins: give the bundle a require.
+  // commander is CommonJS and requires Node's built-ins: give the bundle a require.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
 });
