@@ -2,7 +2,7 @@ import type { Row } from '../core/columns.js';
 import type { LineDecoder, LineOutcome } from '../core/line-decoder.js';
 import type { DeadLetter } from './dead-letter.js';
 import { excerpt, type Counts, type Reporter } from './reporter.js';
-import type { LineBatch, UnreadableLine } from './whole-lines.js';
+import type { Line, LineBatch, UnreadableLine } from './whole-lines.js';
 
 /** What converting lines needs besides the lines. */
 export interface ConverterContext {
@@ -22,6 +22,8 @@ const BOM = 0xfeff;
 const CR = 0x0d;
 
 const bytes = (n: number): string => n.toLocaleString('en-US');
+/** Where the batch's line `i` is, as messages name it: input:line. */
+const where = (batch: LineBatch, i: number): string => `${batch.input}:${batch.first + i}`;
 /** A line's text without the CR of a CRLF line end. */
 const withoutCr = (line: string): string => (line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line);
 
@@ -36,11 +38,12 @@ export class LineConverter {
 
   constructor(private readonly run: ConverterContext) {}
 
+  /** The rows of a batch's lines, in order; nothing once --strict has stopped. */
   rowsOf(batch: LineBatch): Row[] {
     const rows: Row[] = [];
     const { lines } = batch;
     for (let i = 0; i < lines.length && !this.stopped; i++) {
-      const line = lines[i] as LineBatch['lines'][number];
+      const line = lines[i] as Line;
       this.run.counts.lines++;
       const outcome = typeof line === 'string' ? this.decode(line, batch.first + i) : { kind: 'rejected' as const, reason: this.unreadable(line) };
       this.take(outcome, rows, batch, i);
@@ -75,7 +78,7 @@ export class LineConverter {
         if (this.run.strict) {
           const unknown = outcome.warnings.find((warning) => warning.code === 'column-unknown');
           if (unknown !== undefined) {
-            reporter.error(`${batch.input}:${batch.first + i}: the table has no column "${unknown.subject}" (check --fields and the --*-field options); --strict stops here`);
+            reporter.error(`${where(batch, i)}: the table has no column "${unknown.subject}" (check --fields and the --*-field options); --strict stops here`);
             this.stopHere('usage');
             return;
           }
@@ -83,7 +86,7 @@ export class LineConverter {
         counts.events++;
         counts.rows += outcome.rows.length;
         for (const row of outcome.rows) rows.push(row);
-        for (const warning of outcome.warnings) reporter.warning(`${batch.input}:${batch.first + i}`, warning);
+        for (const warning of outcome.warnings) reporter.warning(where(batch, i), warning);
         return;
       case 'tombstone':
         counts.tombstones++;
@@ -93,11 +96,10 @@ export class LineConverter {
         return;
       case 'rejected': {
         counts.rejected++;
-        const line = batch.lines[i] as LineBatch['lines'][number];
-        const number = batch.first + i;
+        const line = batch.lines[i] as Line;
         const shown = typeof line === 'string' ? withoutCr(line) : (line.kind === 'too-long' ? line.head : line.raw).toString();
-        reporter.rejected(`${batch.input}:${number}`, outcome.reason, excerpt(shown));
-        this.run.deadLetter?.write(line, batch.input, number);
+        reporter.rejected(where(batch, i), outcome.reason, excerpt(shown));
+        this.run.deadLetter?.write(line, batch.input, batch.first + i);
         if (this.run.strict) this.stopHere('rejected');
       }
     }
