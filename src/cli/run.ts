@@ -9,12 +9,13 @@
 // one AbortController: reading stops, every line already read is converted and written, and the
 // pipeline ends as a finished one does.
 //
-// Why the middle stages are function calls and not generators of their own: a generator suspended
-// at `yield batch` keeps that batch, and each chunk's decoded text with it, alive until it is
-// resumed; so much surviving each scavenge made V8 double its young generation, for a peak RSS
-// 25 MB higher at the same speed. Lines are cut by WholeLines and decoded a chunk's run at a time
-// rather than by split2 over arbitrary chunks, which is several times faster. Both measured, and
-// this shape against the former one (a split2 mapper writing rows itself): bench/README.md.
+// Why the middle stages are function calls and not generators of their own, and why the writer
+// empties each array of rows it writes: whatever the stream machinery holds between two chunks (a
+// suspended generator's batch, the last array passed on) survives V8's scavenges, and so much
+// survived that V8 doubled its young generation, for a peak RSS up to 25 MB higher at the same
+// speed. Lines are cut by WholeLines and decoded a chunk's run at a time rather than by split2 over
+// arbitrary chunks, which is several times faster. All measured, and this shape against the former
+// one (a split2 mapper writing rows itself): bench/README.md.
 import { addAbortSignal, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { COLUMNS, type Row } from '../core/columns.js';
@@ -70,8 +71,6 @@ function insertedAtClock(now: () => number, epoch: boolean): () => string {
   };
 }
 
-const NO_ROWS: readonly Row[] = [];
-
 /**
  * Every stage before the writer: each input in turn, its bytes cut into whole lines (WholeLines),
  * each batch of lines converted to rows (`rowsOf`), until the end or a stop. An input that cannot
@@ -82,16 +81,16 @@ async function* rowsOfInputs(
   inputs: readonly string[],
   open: (input: string) => Readable,
   maxLineBytes: number,
-  rowsOf: (batch: LineBatch) => readonly Row[],
+  rowsOf: (batch: LineBatch) => Row[],
   stop: AbortSignal,
   unreadable: (name: string, error: unknown) => void,
-): AsyncGenerator<readonly Row[]> {
+): AsyncGenerator<Row[]> {
   for (const input of inputs) {
     if (stop.aborted) return;
     const name = input === '-' ? 'stdin' : input;
     const lines = new WholeLines(name, maxLineBytes);
     // No batch is kept in a variable across a yield (see the top of this file).
-    const rows = (batch: LineBatch | null): readonly Row[] => (batch === null ? NO_ROWS : rowsOf(batch));
+    const rows = (batch: LineBatch | null): Row[] => (batch === null ? [] : rowsOf(batch));
     try {
       // A stop destroys the source, which ends this loop with an error, even while it waits for data.
       for await (const chunk of addAbortSignal(stop, open(input)) as AsyncIterable<Buffer | string>) {
@@ -166,7 +165,7 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
   reporter.startProgress(counts);
   try {
     await pipeline(
-      async function* csvRows(): AsyncGenerator<readonly Row[]> {
+      async function* csvRows(): AsyncGenerator<Row[]> {
         if (config.header) yield [COLUMNS as unknown as Row];
         yield* rowsOfInputs(config.inputs, open, config.maxLineBytes, (batch) => converter.rowsOf(batch), stopper.signal, (name, error) => {
           reporter.error(`${name}: cannot read (${errorText(error)})`);
