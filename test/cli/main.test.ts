@@ -2,6 +2,7 @@ import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { EXIT, EXIT_MEANINGS } from '../../src/cli/exit-codes.js';
+import { DEFAULT_MAX_LINE_BYTES, parseArgs } from '../../src/cli/args.js';
 import { main } from '../../src/cli/main.js';
 import type { RunIo, Signal } from '../../src/cli/run.js';
 import fc from 'fast-check';
@@ -154,6 +155,24 @@ describe('main() in process', () => {
     expect(await main(['node', 'holding-pivot'], world)).toBe(1);
     expect(out.split('\n')).toHaveLength(3);
     expect(world.err()).toMatch(/^holding-pivot: stdin:2: starts with a byte order mark \(U\+FEFF\), which belongs only at the start of an input: /);
+  });
+});
+
+describe('the command line', () => {
+  it('fills exactly the keys RunConfig declares, PivotOptions and ShellOptions, flags false unless given', () => {
+    const config = parseArgs(['node', 'holding-pivot'], {});
+    const shell = { header: false, errors: undefined, strict: false, maxLineBytes: DEFAULT_MAX_LINE_BYTES, stats: false, quiet: false };
+    const declared = [...Object.keys(DEFAULT_OPTIONS), ...Object.keys(shell), 'inputs', 'pinnedTime'];
+    expect(Object.keys(config).filter((key) => !declared.includes(key))).toEqual([]);
+    expect(config).toEqual({ ...DEFAULT_OPTIONS, ...shell, inputs: ['-'], pinnedTime: undefined });
+    expect(parseArgs(['node', 'holding-pivot', '--strict', '--errors', 'e', '--changed-only', 'a', 'b'], { SOURCE_DATE_EPOCH: '1' })).toMatchObject({
+      strict: true,
+      errors: 'e',
+      changedOnly: true,
+      snapshot: false,
+      inputs: ['a', 'b'],
+      pinnedTime: 1000,
+    });
   });
 });
 
