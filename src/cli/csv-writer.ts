@@ -21,10 +21,10 @@ function written(rows: Row[]): string {
 
 /**
  * The pipeline's last stage: takes arrays of rows, which become its own, and writes them to the
- * output as CSV, whole arrays at a time, so a partial row never reaches it. One write is in flight at a time: what
- * arrives meanwhile is written in one go (writev), and what waits behind it holds the stages
- * before back. When the output goes away (EPIPE, as with `| head -1`) or fails, it says so
- * through `onClosed` and takes the rest without writing it, so the stages before end normally.
+ * output as CSV, whole arrays at a time, so a partial row never reaches it. One write is in flight
+ * at a time: what arrives meanwhile is written in one go (writev), and what waits behind it holds
+ * the stages before back. When the output goes away (EPIPE, as with `| head -1`) or fails, it says
+ * so through `onClosed` and takes the rest without writing it, so the stages before end normally.
  */
 export class CsvWriter extends Writable {
   /** Set when the output failed for another reason than its reader leaving. */
