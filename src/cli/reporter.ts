@@ -8,6 +8,9 @@ const EXCERPT_CHARS = 80;
 const PROGRESS_AFTER_MS = 1000;
 const PROGRESS_EVERY_MS = 250;
 const CLEAR_LINE = '\r\x1b[K';
+// Causes are remembered to count their repeats; a cause names a field or a table, and a stream
+// touching endless tables must not grow this without end.
+const MAX_CAUSES = 1000;
 
 /** What a run has seen so far. */
 export class Counts {
@@ -34,6 +37,8 @@ const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 
  */
 export class Reporter {
   private readonly repeats = new Map<string, { first: string; count: number }>();
+  /** Warnings of causes met after MAX_CAUSES others: counted, not shown. */
+  private untracked = 0;
   private progressShown = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly started: number;
@@ -56,6 +61,10 @@ export class Reporter {
     const seen = this.repeats.get(key);
     if (seen !== undefined) {
       seen.count++;
+      return;
+    }
+    if (this.repeats.size >= MAX_CAUSES) {
+      this.untracked++;
       return;
     }
     this.repeats.set(key, { first: where, count: 0 });
@@ -82,6 +91,9 @@ export class Reporter {
     if (this.timer !== undefined) clearInterval(this.timer);
     for (const { first, count } of this.repeats.values()) {
       if (count > 0) this.print(`${PROGRAM}: warning: the warning at ${first} also applies to ${plural(count, 'later line')}`);
+    }
+    if (this.untracked > 0) {
+      this.print(`${PROGRAM}: warning: ${plural(this.untracked, 'more warning')} not shown: they had other causes than the ${count(MAX_CAUSES)} above`);
     }
     if (this.settings.stats || this.settings.tty) this.print(`${PROGRAM}: ${this.summary(counts)}`);
     else this.clearProgress();
