@@ -1,6 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { DEFAULT_OPTIONS, TIMESTAMP_MODES, type PivotOptions, type TimestampMode } from '../core/options.js';
+import { PROGRESS_MODES, type ProgressMode } from './progress.js';
+import { escapeForTerminal } from './terminal-text.js';
 
 /** Everything a run is told on its command line. */
 export interface RunConfig {
@@ -13,6 +15,7 @@ export interface RunConfig {
   readonly maxLineBytes: number;
   readonly stats: boolean;
   readonly quiet: boolean;
+  readonly progress: ProgressMode;
 }
 
 /** The command line did not describe a run: print nothing more and exit with this status. */
@@ -100,13 +103,21 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
     )
     .option('--stats', 'print a summary on stderr at the end (always shown on a terminal)')
     .option('-q, --quiet', 'no warnings (rejected lines are still reported)')
+    .addOption(
+      new Option('--progress <when>', 'when to show a live count on stderr (auto: on a terminal, in the foreground)')
+        .choices(PROGRESS_MODES)
+        .default('auto' satisfies ProgressMode),
+    )
     .addHelpText('after', EXAMPLES)
     .exitOverride()
     .configureOutput({
       writeOut: out,
       writeErr: err,
-      outputError: (message, write) =>
-        write(`holding-pivot: ${message.replace(/^error: /, '').trimEnd()} (see holding-pivot --help)\n`),
+      // One line: commander puts its "Did you mean" on a second one; the values it quotes are the user's.
+      outputError: (message, write) => {
+        const text = message.replace(/^error: /, '').trimEnd().replace('\n(Did you mean', ' (Did you mean');
+        write(`holding-pivot: ${escapeForTerminal(text)} (see holding-pivot --help)\n`);
+      },
     });
 
   try {
@@ -129,6 +140,7 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
     maxLineBytes: number;
     stats?: boolean;
     quiet?: boolean;
+    progress: ProgressMode;
   }>();
   const inputs = program.args.length > 0 ? program.args : ['-'];
   return {
@@ -148,5 +160,6 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
     maxLineBytes: o.maxLineBytes,
     stats: o.stats === true,
     quiet: o.quiet === true,
+    progress: o.progress,
   };
 }

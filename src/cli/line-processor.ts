@@ -3,7 +3,7 @@ import type { LineDecoder, LineOutcome } from '../core/line-decoder.js';
 import type { CsvOutput } from './csv-output.js';
 import type { DeadLetter } from './dead-letter.js';
 import type { LineFlag, LineFlags } from './line-guard.js';
-import { excerpt, type Counts, type Reporter } from './reporter.js';
+import { excerpt, headText, type Counts, type Reporter } from './reporter.js';
 
 /** Rows held back for one write at most; about one input chunk's worth of enveloped events. */
 const MAX_BATCH_ROWS = 512;
@@ -28,6 +28,16 @@ function flagReason(flag: LineFlag, maxLineBytes: number): string {
   return flag.kind === 'too-long'
     ? `line of ${flag.bytes.toLocaleString('en-US')} bytes is over --max-line-bytes ${maxLineBytes.toLocaleString('en-US')} (not kept, not copied to --errors)`
     : 'not valid UTF-8';
+}
+
+/** The size of a line as it was read, without its line end; split2 has replaced bytes that are not UTF-8. */
+function lineBytes(unended: string, flag: LineFlag | undefined): number {
+  if (flag?.kind !== 'invalid-utf8') return Buffer.byteLength(unended);
+  const { raw } = flag;
+  let end = raw.length;
+  if (raw[end - 1] === 0x0a) end--;
+  if (raw[end - 1] === 0x0d) end--;
+  return end;
 }
 
 /**
@@ -87,8 +97,8 @@ export class LineProcessor {
     const { counts, reporter } = this.run;
     this.line++;
     counts.lines++;
-    let line = text.charCodeAt(text.length - 1) === 0x0d ? text.slice(0, -1) : text;
-    if (this.line === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+    const unended = text.charCodeAt(text.length - 1) === 0x0d ? text.slice(0, -1) : text;
+    const line = this.line === 1 && unended.charCodeAt(0) === 0xfeff ? unended.slice(1) : unended;
     const flag = this.flags.size === 0 ? undefined : this.flags.get(this.line);
     if (flag !== undefined) this.flags.delete(this.line);
     const outcome: LineOutcome =
@@ -108,7 +118,7 @@ export class LineProcessor {
         return undefined;
       case 'rejected': {
         counts.rejected++;
-        const shown = flag?.kind === 'too-long' ? excerpt(flag.head.toString('utf8')) : excerpt(line);
+        const shown = flag?.kind === 'too-long' ? excerpt(headText(flag.head), flag.bytes) : excerpt(line, lineBytes(unended, flag));
         reporter.rejected(this.where(), outcome.reason, shown);
         if (flag?.kind !== 'too-long') this.run.deadLetter?.write(flag?.kind === 'invalid-utf8' ? flag.raw : `${text}\n`);
         return this.run.strict ? 'stop' : undefined;

@@ -1,6 +1,7 @@
 import { openInputFile, standardInput } from './file-input.js';
 import { ArgsExit, parseArgs } from './args.js';
 import type { RunIo, Signal } from './run.js';
+import { stderrTerminal } from './terminal.js';
 
 /**
  * The clock for datetime_inserted. SOURCE_DATE_EPOCH (seconds), the reproducible-builds
@@ -22,7 +23,7 @@ export function processIo(): RunIo {
     },
     stdout: process.stdout,
     stderr: process.stderr,
-    stderrIsTty: process.stderr.isTTY === true,
+    stderrTerminal: stderrTerminal(process.stderr),
     now: dataClock(process.env),
     elapsedClock: Date.now,
     openInput: openInputFile,

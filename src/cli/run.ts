@@ -10,6 +10,7 @@ import { EXIT, exitStatus } from './exit-codes.js';
 import { LineGuard, type LineFlags } from './line-guard.js';
 import { LineProcessor, StrictStop } from './line-processor.js';
 import { Counts, Reporter } from './reporter.js';
+import type { Terminal } from './terminal.js';
 
 export type Signal = 'SIGINT' | 'SIGTERM';
 
@@ -18,7 +19,8 @@ export interface RunIo {
   readonly stdin: Readable;
   readonly stdout: Writable;
   readonly stderr: Writable;
-  readonly stderrIsTty: boolean;
+  /** What stderr is: a terminal or not, its width, whether this job is its foreground. */
+  readonly stderrTerminal: Terminal;
   /** Milliseconds since the epoch, for datetime_inserted. */
   readonly now: () => number;
   /** Milliseconds, for the live count and the summary's duration. */
@@ -49,7 +51,13 @@ function insertedAtClock(now: () => number, epoch: boolean): () => string {
 
 /** Converts every input in turn to CSV on stdout; returns the exit status. */
 export async function run(config: RunConfig, io: RunIo): Promise<number> {
-  const reporter = new Reporter(io.stderr, { quiet: config.quiet, stats: config.stats, tty: io.stderrIsTty, now: io.elapsedClock });
+  const reporter = new Reporter(io.stderr, {
+    quiet: config.quiet,
+    stats: config.stats,
+    progress: config.progress,
+    terminal: io.stderrTerminal,
+    now: io.elapsedClock,
+  });
   let deadLetter: DeadLetter | null = null;
   if (config.errorsFile !== undefined) {
     try {
