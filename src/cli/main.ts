@@ -23,7 +23,7 @@ export function processIo(): RunIo {
     },
     stdout: process.stdout,
     stderr: process.stderr,
-    stderrTerminal: stderrTerminal(process.stderr),
+    stderrTerminal: stderrTerminal(process.stderr, process.stdout),
     now: dataClock(process.env),
     elapsedClock: Date.now,
     openInput: openInputFile,

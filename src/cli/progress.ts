@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Terminal } from './terminal.js';
 import { count } from './terminal-text.js';
 
-/** --progress: auto shows the live count only when stderr is a terminal. */
+/** --progress: auto shows the live count only on a terminal that is not showing the rows too. */
 export const PROGRESS_MODES = ['auto', 'always', 'never'] as const;
 export type ProgressMode = (typeof PROGRESS_MODES)[number];
 
@@ -41,7 +41,8 @@ export class LiveCount {
     private readonly clock: () => number,
     private readonly totals: () => Totals,
   ) {
-    this.enabled = mode === 'always' || (mode === 'auto' && terminal.isTTY);
+    // Rows written to the same screen would run into the line, and each redraw would wipe one.
+    this.enabled = mode === 'always' || (mode === 'auto' && terminal.isTTY && !terminal.stdoutIsTTY);
   }
 
   start(): void {

@@ -5,6 +5,8 @@ import type { WriteStream } from 'node:tty';
 export interface Terminal {
   /** stderr is a terminal. */
   readonly isTTY: boolean;
+  /** stdout is a terminal too: the rows themselves are on the screen. */
+  readonly stdoutIsTTY: boolean;
   /** The terminal's width in columns now (it follows resizes); undefined when not a terminal. */
   readonly columns: () => number | undefined;
   /**
@@ -37,9 +39,10 @@ export function procForeground(): boolean | undefined {
 }
 
 /** The real stderr's terminal facts. */
-export function stderrTerminal(stderr: NodeJS.WriteStream | WriteStream): Terminal {
+export function stderrTerminal(stderr: NodeJS.WriteStream | WriteStream, stdout: NodeJS.WriteStream | WriteStream): Terminal {
   return {
     isTTY: stderr.isTTY === true,
+    stdoutIsTTY: stdout.isTTY === true,
     columns: () => (stderr.isTTY === true ? stderr.columns : undefined),
     isForeground: procForeground,
   };

@@ -25,7 +25,7 @@ function io(overrides: Partial<RunIo>): RunIo & { err: () => string } {
     stdin: Readable.from([]),
     stdout: new PassThrough(),
     stderr,
-    stderrTerminal: { isTTY: false, columns: () => undefined, isForeground: () => undefined },
+    stderrTerminal: { isTTY: false, stdoutIsTTY: false, columns: () => undefined, isForeground: () => undefined },
     now: () => Date.UTC(2026, 0, 1),
     elapsedClock: Date.now,
     openInput: () => {
@@ -71,7 +71,7 @@ describe('main() in process', () => {
 
   it('on a terminal, ends with a summary on stderr', async () => {
     const stdin = Readable.from([`${line(1)}\n\nnope\n`]);
-    const world = io({ stdin, stderrTerminal: { isTTY: true, columns: () => 80, isForeground: () => true } });
+    const world = io({ stdin, stderrTerminal: { isTTY: true, stdoutIsTTY: false, columns: () => 80, isForeground: () => true } });
     expect(await main(['node', 'holding-pivot'], world)).toBe(1);
     expect(world.err().replace(/[\d.]+ s\n$/, 'T s\n')).toBe(
       'holding-pivot: stdin:3: not JSON (unexpected "o"): "nope"\n' +

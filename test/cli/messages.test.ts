@@ -46,6 +46,14 @@ describe('messages never pass input text to the terminal raw', () => {
   });
 });
 
+describe('excerpts', () => {
+  it("give the size of a line that is not UTF-8 as it was read, not as mended, without its line end", () => {
+    const line = Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff]), Buffer.from(`${'a'.repeat(100)}"}\r\n`)]);
+    const result = spawnSync(process.execPath, [BIN], { env: TEST_ENV, input: line, encoding: 'utf8' });
+    expect(result.stderr).toBe(`holding-pivot: stdin:1: not valid UTF-8: "{\\"x\\":\\"\ufffd${'a'.repeat(73)}"… (109 bytes)\n`);
+  });
+});
+
 describe('repeated warnings', () => {
   it('count the later lines a warning applied to, not its cells, and name the warning', () => {
     // Each update reads the missing column from both images: two warnings a line.

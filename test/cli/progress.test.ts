@@ -6,8 +6,8 @@ import { Counts, Reporter } from '../../src/cli/reporter.js';
 const CLEAR = '\r\x1b[K';
 
 /** A live count over a terminal whose facts the test sets, with a clock it moves by hand. */
-function world(mode: ProgressMode, facts: { isTTY?: boolean; columns?: number | undefined; foreground?: boolean | undefined } = {}) {
-  const state = { now: 0, events: 0, rows: 0, rejected: 0, isTTY: true, columns: 200 as number | undefined, foreground: true as boolean | undefined, ...facts };
+function world(mode: ProgressMode, facts: { isTTY?: boolean; stdoutIsTTY?: boolean; columns?: number | undefined; foreground?: boolean | undefined } = {}) {
+  const state = { now: 0, events: 0, rows: 0, rejected: 0, isTTY: true, stdoutIsTTY: false, columns: 200 as number | undefined, foreground: true as boolean | undefined, ...facts };
   let written = '';
   const err = new Writable({
     write(chunk: Buffer, _e, done) {
@@ -15,7 +15,7 @@ function world(mode: ProgressMode, facts: { isTTY?: boolean; columns?: number | 
       done();
     },
   });
-  const terminal = { isTTY: state.isTTY, columns: () => state.columns, isForeground: () => state.foreground };
+  const terminal = { isTTY: state.isTTY, stdoutIsTTY: state.stdoutIsTTY, columns: () => state.columns, isForeground: () => state.foreground };
   const live = new LiveCount(err, terminal, mode, () => state.now, () => state);
   // Started at 0 ms with no events; the test calls update() itself instead of the timer.
   live.start();
@@ -77,8 +77,9 @@ describe('the live count', () => {
     expect(tick(1250, 5)).toBe(`${CLEAR}holding-pivot: 5 ev`);
   });
 
-  it('auto draws only on a terminal, in a foreground it can tell', () => {
+  it('auto draws only on a terminal that does not show the rows too, in a foreground it can tell', () => {
     expect(world('auto', { isTTY: false, columns: undefined }).tick(1000, 5)).toBe('');
+    expect(world('auto', { stdoutIsTTY: true }).tick(1000, 5)).toBe('');
     expect(world('auto', { foreground: undefined }).tick(1000, 5)).toBe('');
   });
 
@@ -107,7 +108,7 @@ describe('the reporter with a live count', () => {
         done();
       },
     });
-    const terminal = { isTTY: true, columns: () => 100, isForeground: () => true };
+    const terminal = { isTTY: true, stdoutIsTTY: false, columns: () => 100, isForeground: () => true };
     const reporter = new Reporter(stream, { quiet: false, stats: false, progress: 'auto', terminal, now: Date.now });
     const counts = new Counts();
     reporter.startProgress(counts);

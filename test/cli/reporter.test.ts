@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Counts, MAX_WARNING_CAUSES, Reporter, excerpt, headText } from '../../src/cli/reporter.js';
 import type { Terminal } from '../../src/cli/terminal.js';
 
-const NOT_A_TERMINAL: Terminal = { isTTY: false, columns: () => undefined, isForeground: () => undefined };
+const NOT_A_TERMINAL: Terminal = { isTTY: false, stdoutIsTTY: false, columns: () => undefined, isForeground: () => undefined };
 
 function reporter(): { reporter: Reporter; err: () => string } {
   let err = '';

@@ -86,6 +86,13 @@ describe.runIf(process.platform === 'linux')('the live count on a real terminal 
     expect(screen()).toContain(`$ ${SUMMARY}`);
   }, 30_000);
 
+  it('with the rows on the terminal too: no live count among them', async () => {
+    await cleared();
+    const log = await typed(SLOW_RUN, () => screen().includes(SUMMARY));
+    expect(log).toContain('holding_quantity');
+    expect(log).not.toContain(CLEAR);
+  }, 30_000);
+
   it('with --progress never: no live count, the summary still at the end', async () => {
     await cleared();
     const log = await typed(`${SLOW_RUN} --progress never > /dev/null`, () => screen().includes(SUMMARY));
