@@ -19,6 +19,7 @@ const SUMMARY = 'holding-pivot: 120 lines, 96 events → 192 rows, 24 tombstones
 let dir: string;
 const tmux = (...args: string[]): string => {
   const result = spawnSync('tmux', ['-S', join(dir, 'socket'), '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  if (result.error) throw new Error(`these tests need tmux (apt-get install tmux): ${result.error.message}`);
   if (result.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${result.stderr}`);
   return result.stdout;
 };
