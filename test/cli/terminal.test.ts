@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,7 @@ describe.runIf(process.platform === 'linux')('the live count on a real terminal 
 
   afterAll(() => {
     tmux('kill-server');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('in the foreground: redraws one line within the width, then puts the summary in its place', async () => {
