@@ -11,6 +11,8 @@ import {
   type TimestampMode,
 } from '../core/options.js';
 import { EXIT, EXIT_MEANINGS } from './exit-codes.js';
+import { PROGRESS_MODES, type ProgressMode } from './progress.js';
+import { escapeForTerminal } from './terminal-text.js';
 
 /** The shell's own options, beside the core's PivotOptions; commander fills both from the flags. */
 export interface ShellOptions {
@@ -21,6 +23,7 @@ export interface ShellOptions {
   readonly maxLineBytes: number;
   readonly stats: boolean;
   readonly quiet: boolean;
+  readonly progress: ProgressMode;
 }
 
 /** Everything a run is told: its options, its inputs and the environment's pinned clock. */
@@ -176,16 +179,22 @@ function command(out: (text: string) => void, err: (text: string) => void): Comm
     )
     .option('--stats', 'print a summary on stderr at the end (always shown on a terminal)')
     .option('-q, --quiet', 'no warnings (rejected lines are still reported)')
+    .addOption(
+      new Option('--progress <when>', 'when to show a live count on stderr (auto: on a terminal, in the foreground)')
+        .choices(PROGRESS_MODES)
+        .default('auto' satisfies ProgressMode),
+    )
     .addHelpText('after', EXAMPLES)
     .exitOverride()
     .configureOutput({
       writeOut: out,
       writeErr: err,
-      outputError: (message, write) => write(usageMessage(message.replace(/^error: /, ''))),
+      // One line: commander puts its "Did you mean" on a second one; the values it quotes are the user's.
+      outputError: (message, write) => write(usageMessage(message.replace(/^error: /, '').trimEnd().replace('\n(Did you mean', ' (Did you mean'))),
     });
 }
 
-const usageMessage = (message: string): string => `holding-pivot: ${message.trimEnd()} (see holding-pivot --help)\n`;
+const usageMessage = (message: string): string => `holding-pivot: ${escapeForTerminal(message.trimEnd())} (see holding-pivot --help)\n`;
 
 /** Reads the command line and the environment; throws ArgsExit for --help, --version and usage errors. */
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): RunConfig {

@@ -1,7 +1,7 @@
 import type { Row } from '../core/columns.js';
 import type { LineDecoder, LineOutcome } from '../core/line-decoder.js';
 import type { DeadLetter } from './dead-letter.js';
-import { excerpt, type Counts, type Reporter } from './reporter.js';
+import { excerpt, headText, type Counts, type Reporter } from './reporter.js';
 import type { Line, LineBatch, UnreadableLine } from './whole-lines.js';
 
 /** What converting lines needs besides the lines. */
@@ -26,6 +26,17 @@ const bytes = (n: number): string => n.toLocaleString('en-US');
 const where = (batch: LineBatch, i: number): string => `${batch.input}:${batch.first + i}`;
 /** A line's text without the CR of a CRLF line end. */
 const withoutCr = (line: string): string => (line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line);
+
+/** A rejected line's excerpt, with the size of the line as it was read, in bytes, without its end. */
+function shownLine(line: Line): string {
+  if (typeof line === 'string') {
+    const text = withoutCr(line);
+    return excerpt(text, Buffer.byteLength(text));
+  }
+  if (line.kind === 'too-long') return excerpt(headText(line.head), line.bytes);
+  const bytes = line.raw[line.raw.length - 1] === CR ? line.raw.length - 1 : line.raw.length;
+  return excerpt(line.raw.toString('utf8'), bytes);
+}
 
 /**
  * The pipeline's middle stage: the rows of a batch of whole lines, each line decoded by the core.
@@ -97,8 +108,7 @@ export class LineConverter {
       case 'rejected': {
         counts.rejected++;
         const line = batch.lines[i] as Line;
-        const shown = typeof line === 'string' ? withoutCr(line) : (line.kind === 'too-long' ? line.head : line.raw).toString();
-        reporter.rejected(where(batch, i), outcome.reason, excerpt(shown));
+        reporter.rejected(where(batch, i), outcome.reason, shownLine(line));
         this.run.deadLetter?.write(line, batch.input, batch.first + i);
         if (this.run.strict) this.stopHere('rejected');
       }

@@ -3,6 +3,7 @@ import { fileIdentity, openInputFile, standardInput } from './file-input.js';
 import { onProcessSignals } from './process-signals.js';
 import { ArgsExit, parseArgs } from './args.js';
 import type { RunIo } from './run.js';
+import { stderrTerminal } from './terminal.js';
 
 /** The real process's streams, environment, clocks and signals. */
 export function processIo(): RunIo {
@@ -13,7 +14,7 @@ export function processIo(): RunIo {
     },
     stdout: process.stdout,
     stderr: process.stderr,
-    stderrIsTty: process.stderr.isTTY === true,
+    stderrTerminal: stderrTerminal(process.stderr, process.stdout),
     env: process.env,
     now: Date.now,
     elapsedClock: Date.now,

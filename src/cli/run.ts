@@ -28,6 +28,7 @@ import { fileIdentity, type FileIdentity } from './file-input.js';
 import { LineConverter } from './line-converter.js';
 import { Counts, Reporter } from './reporter.js';
 import { WholeLines, type LineBatch } from './whole-lines.js';
+import type { Terminal } from './terminal.js';
 
 export type Signal = 'SIGINT' | 'SIGTERM';
 
@@ -39,7 +40,8 @@ export interface RunIo {
   readonly stdin: Readable;
   readonly stdout: Writable;
   readonly stderr: Writable;
-  readonly stderrIsTty: boolean;
+  /** What stderr is: a terminal or not, its width, whether this job is its foreground. */
+  readonly stderrTerminal: Terminal;
   readonly env: NodeJS.ProcessEnv;
   /** Milliseconds since the epoch, for datetime_inserted unless SOURCE_DATE_EPOCH pins it. */
   readonly now: () => number;
@@ -126,7 +128,13 @@ function inputIsOutput(inputs: readonly string[], io: RunIo, deadLetter: DeadLet
 
 /** Converts every input in turn to CSV on stdout; returns the exit status. */
 export async function run(config: RunConfig, io: RunIo): Promise<number> {
-  const reporter = new Reporter(io.stderr, { quiet: config.quiet, stats: config.stats, tty: io.stderrIsTty, now: io.elapsedClock });
+  const reporter = new Reporter(io.stderr, {
+    quiet: config.quiet,
+    stats: config.stats,
+    progress: config.progress,
+    terminal: io.stderrTerminal,
+    now: io.elapsedClock,
+  });
   let deadLetter: DeadLetter | null = null;
   if (config.errors !== undefined) {
     try {

@@ -28,7 +28,7 @@ function io(overrides: Partial<RunIo>): RunIo & { err: () => string } {
     stdin: Readable.from([]),
     stdout: new Writable({ write: (_chunk, _e, done) => done() }),
     stderr,
-    stderrIsTty: false,
+    stderrTerminal: { isTTY: false, stdoutIsTTY: false, columns: () => undefined, isForeground: () => undefined },
     env: {},
     now: () => Date.UTC(2026, 0, 1),
     elapsedClock: Date.now,
@@ -76,7 +76,7 @@ describe('main() in process', () => {
 
   it('on a terminal, ends with a summary on stderr', async () => {
     const stdin = Readable.from([`${line(1)}\n\nnope\n`]);
-    const world = io({ stdin, stderrIsTty: true });
+    const world = io({ stdin, stderrTerminal: { isTTY: true, stdoutIsTTY: false, columns: () => 80, isForeground: () => true } });
     expect(await main(['node', 'holding-pivot'], world)).toBe(1);
     expect(world.err().replace(/[\d.]+ s\n$/, 'T s\n')).toBe(
       'holding-pivot: stdin:3: not JSON (unexpected "o"): "nope"\n' +
@@ -171,7 +171,7 @@ describe('main() in process', () => {
 describe('the command line', () => {
   it('fills exactly the keys RunConfig declares, PivotOptions and ShellOptions, flags false unless given', () => {
     const config = parseArgs(['node', 'holding-pivot'], {});
-    const shell = { header: false, errors: undefined, strict: false, maxLineBytes: DEFAULT_MAX_LINE_BYTES, stats: false, quiet: false };
+    const shell = { header: false, errors: undefined, strict: false, maxLineBytes: DEFAULT_MAX_LINE_BYTES, stats: false, quiet: false, progress: 'auto' };
     const declared = [...Object.keys(DEFAULT_OPTIONS), ...Object.keys(shell), 'inputs', 'pinnedTime'];
     expect(Object.keys(config).filter((key) => !declared.includes(key))).toEqual([]);
     expect(config).toEqual({ ...DEFAULT_OPTIONS, ...shell, inputs: ['-'], pinnedTime: undefined });
@@ -203,12 +203,13 @@ describe('warnings', () => {
     const world = io({ stdin });
     expect(await main(['node', 'holding-pivot', '--created-field', ''], world)).toBe(0);
     const lines = world.err().split('\n').slice(0, -1);
-    expect(lines).toHaveLength(2_001);
+    expect(lines).toHaveLength(2_002);
     expect(lines[999]).toBe(
       'holding-pivot: stdin:1999: warning: updates of s.t999 carry no "before" image, so old_value is NULL; run ALTER TABLE s.t999 REPLICA IDENTITY FULL',
     );
-    expect(lines[1000]).toBe('holding-pivot: warning: the warning at stdin:1 also applies to 1 later line');
-    expect(lines.at(-1)).toBe('holding-pivot: warning: 1,000 more warnings not shown: they had other causes than the 1,000 above');
+    expect(lines[1000]).toBe('holding-pivot: stdin:2001: warning: more than 1,000 distinct warnings; new ones are counted from here on, not shown');
+    expect(lines[1001]).toBe('holding-pivot: warning: the warning at stdin:1 (before-missing: s.t0) also applies to 1 later line');
+    expect(lines.at(-1)).toBe('holding-pivot: warning: 1,000 lines from stdin:2001 on had before-missing warnings not shown');
   });
 });
 

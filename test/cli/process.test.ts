@@ -138,7 +138,7 @@ describe('bad input never crashes the filter nor loses the events around it', ()
     const result = run(['--max-line-bytes', '1M', '--errors', 'long-dead.jsonl'], `${create(1)}\n${huge}\n${create(2)}`);
     expect(result.stdout).toBe(rowsFor(1) + rowsFor(2));
     expect(result.stderr).toBe(
-      `holding-pivot: stdin:2: line of ${huge.length.toLocaleString('en-US')} bytes is over --max-line-bytes 1,048,576 (not kept): ${JSON.stringify(huge.slice(0, 80))}… (256 characters)\n`,
+      `holding-pivot: stdin:2: line of ${huge.length.toLocaleString('en-US')} bytes is over --max-line-bytes 1,048,576 (not kept): ${JSON.stringify(huge.slice(0, 80))}… (${huge.length.toLocaleString('en-US')} bytes)\n`,
     );
     expect(result.status).toBe(1);
     expect(readFileSync(join(dir, 'long-dead.jsonl'), 'utf8')).toBe(
