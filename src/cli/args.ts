@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { IDENTITY_COLUMNS, type IdentityColumn } from '../core/columns.js';
+import { TABLE_NAME } from '../core/tables.js';
 import {
   DEFAULT_OPTIONS,
   EVENT_TIME_MODES,
@@ -21,6 +22,10 @@ export interface RunConfig {
   readonly maxLineBytes: number;
   readonly stats: boolean;
   readonly quiet: boolean;
+  /** --config: the configuration file naming each table's columns. */
+  readonly configFile: string | undefined;
+  /** --table: the tables to pivot (of the file, or with the command-line columns). */
+  readonly tables: readonly string[];
 }
 
 /** The command line did not describe a run: print nothing more and exit with this status. */
@@ -66,6 +71,11 @@ function list(value: string): string[] {
   const items = value.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new InvalidArgumentError('expected a comma-separated list of column names.');
   return items;
+}
+
+function tableName(value: string, previous: string[] | undefined): string[] {
+  if (!TABLE_NAME.test(value)) throw new InvalidArgumentError('expected a table named schema.table.');
+  return [...(previous ?? []), value];
 }
 
 function identityColumns(value: string): IdentityColumn[] {
@@ -116,6 +126,8 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
         .choices(EVENT_TIME_MODES)
         .default(DEFAULT_OPTIONS.eventTime),
     )
+    .option('--config <file>', 'a JSON file of the tables to pivot and their columns (README: "Configuration file")')
+    .addOption(new Option('--table <schema.table>', 'pivot only this table (repeatable); without --config, with the options above').argParser(tableName))
     .addOption(new Option('--with <list>', `columns to append, in this order: ${IDENTITY_COLUMNS.join(',')}`).argParser(identityColumns))
     .option('--header', 'write the column names as the first row')
     .option('--errors <file>', 'append every rejected line, verbatim, to this file')
@@ -158,7 +170,24 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
     maxLineBytes: number;
     stats?: boolean;
     quiet?: boolean;
+    config?: string;
+    table?: string[];
   }>();
+  // The file names every table's columns: the same options beside it would be silently unused.
+  const columnOptions = ['fields', 'idField', 'userField', 'createdField'].filter((name) => program.getOptionValueSource(name) === 'cli');
+  const usage = (message: string): never => {
+    try {
+      return program.error(message);
+    } catch {
+      throw new ArgsExit(2);
+    }
+  };
+  if (o.config !== undefined && columnOptions.length > 0) {
+    usage(`--config names each table's columns; leave out ${columnOptions.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+  }
+  if ((o.config !== undefined || o.table !== undefined) && o.with?.includes('source_table')) {
+    usage('--with source_table: with --config or --table every row starts with its source_table already');
+  }
   const inputs = program.args.length > 0 ? program.args : ['-'];
   return {
     pivot: {
@@ -171,6 +200,8 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
       timestamps: o.timestamps,
       eventTime: o.eventTime,
       with: o.with ?? DEFAULT_OPTIONS.with,
+      // Set by table-config.ts from --config and --table.
+      tables: null,
     },
     inputs,
     header: o.header === true,
@@ -179,5 +210,7 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
     maxLineBytes: o.maxLineBytes,
     stats: o.stats === true,
     quiet: o.quiet === true,
+    configFile: o.config,
+    tables: o.table ?? [],
   };
 }

@@ -1,6 +1,6 @@
 import { stringify, type Options } from 'csv-stringify/sync';
 import type { Writable } from 'node:stream';
-import type { Row } from '../core/columns.js';
+import type { OutputRow } from '../core/columns.js';
 
 // PostgreSQL's COPY … CSV reads an unquoted empty field as NULL and "" as '': an empty string must
 // be quoted and a null must not, which no quoting option of csv-stringify expresses (quoted_empty
@@ -17,8 +17,8 @@ const CSV_OPTIONS: Options = {
 };
 
 /** RFC 4180 text of rows, one record per row, each ending in \n. */
-export function csvText(rows: readonly Row[]): string {
-  return stringify(rows as Row[], CSV_OPTIONS);
+export function csvText(rows: readonly OutputRow[]): string {
+  return stringify(rows as OutputRow[], CSV_OPTIONS);
 }
 
 /**
@@ -55,7 +55,7 @@ export class CsvOutput {
     return !this.full || this.closed;
   }
 
-  write(rows: readonly Row[]): void {
+  write(rows: readonly OutputRow[]): void {
     if (rows.length === 0 || this.closed) return;
     if (!this.out.write(csvText(rows))) this.full = true;
   }

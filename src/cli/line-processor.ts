@@ -1,4 +1,4 @@
-import type { Row } from '../core/columns.js';
+import type { OutputRow } from '../core/columns.js';
 import type { LineDecoder, LineOutcome } from '../core/line-decoder.js';
 import type { CsvOutput } from './csv-output.js';
 import type { DeadLetter } from './dead-letter.js';
@@ -36,7 +36,7 @@ function flagReason(flag: LineFlag, maxLineBytes: number): string {
  */
 export class LineProcessor {
   private line = 0;
-  private batch: Row[] = [];
+  private batch: OutputRow[] = [];
   private flushQueued = false;
 
   constructor(
@@ -105,6 +105,7 @@ export class LineProcessor {
         return undefined;
       case 'skipped':
         counts.skipped[outcome.what]++;
+        if (outcome.notice !== undefined) reporter.warning(this.where(), outcome.notice);
         return undefined;
       case 'rejected': {
         counts.rejected++;

@@ -1,5 +1,6 @@
 import { openInputFile, standardInput } from './file-input.js';
 import { ArgsExit, parseArgs } from './args.js';
+import { EXIT } from './exit-codes.js';
 import type { RunIo, Signal } from './run.js';
 
 /**
@@ -57,6 +58,12 @@ export async function main(argv: readonly string[], io: RunIo = processIo()): Pr
     throw error;
   }
   // Loaded only now, so --help and --version start as fast as node itself.
+  const { tableList } = await import('./table-config.js');
+  const tables = await tableList(config);
+  if (Array.isArray(tables)) {
+    for (const problem of tables) io.stderr.write(`holding-pivot: ${problem}\n`);
+    return EXIT.usage;
+  }
   const { run } = await import('./run.js');
-  return run(config, io);
+  return run({ ...config, pivot: { ...config.pivot, tables } }, io);
 }

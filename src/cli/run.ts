@@ -1,8 +1,8 @@
 import { pipeline } from 'node:stream/promises';
 import { Writable, type Readable } from 'node:stream';
 import split2 from 'split2';
-import { COLUMNS } from '../core/columns.js';
 import { LineDecoder } from '../core/line-decoder.js';
+import { outputColumns } from '../core/output-columns.js';
 import type { RunConfig } from './args.js';
 import { CsvOutput } from './csv-output.js';
 import { DeadLetter } from './dead-letter.js';
@@ -89,7 +89,7 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
     guard.stop();
   });
 
-  if (config.header) output.write([[...COLUMNS, ...config.pivot.with]]);
+  if (config.header) output.write([outputColumns(config.pivot)]);
   reporter.startProgress(counts);
   try {
     for (const input of config.inputs) {
