@@ -12,6 +12,7 @@
  */
 import { closeSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { prng } from '../test/support/prng.js';
 import { holding, holdingEventLine, type EventOp, type Holding, type HoldingChange } from '../test/support/debezium-events.js';
 
 const { values } = parseArgs({
@@ -20,18 +21,6 @@ const { values } = parseArgs({
 const args = { count: Number(values.count), envelope: values.envelope, out: values.out ?? '', seed: Number(values.seed) };
 if (!Number.isSafeInteger(args.count) || args.count < 1) throw new Error('--count must be a positive integer');
 if (args.out === '') throw new Error('--out is required');
-
-/** mulberry32: small, fast, and the same sequence on every machine for a seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TICKERS = [
   'VFIAX', 'SP500', 'VTSAX', 'VTI', 'VOO', 'QQQ', 'SPY', 'IVV', 'VXUS', 'BND', 'AGG', 'VGT', 'SCHD',

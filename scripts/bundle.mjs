@@ -1,4 +1,5 @@
-// Bundles the CLI into dist/ for bin/holding-pivot.js. Start-up is most of a short run: loading the
+// Bundles the CLI into dist/ for bin/holding-pivot.js, and the sync into dist/sync.js for
+// bin/holding-pivot-sync.js. Start-up is most of a short run: loading the
 // ES modules of zod, commander and the rest one by one cost about 90 ms more than one bundle with
 // the converter split off into a chunk (main.js answers --help and --version without it).
 // The bundle holds every runtime package, so the installed package depends on nothing; their
@@ -22,21 +23,33 @@ const versionOnly = {
 };
 
 rmSync(`${root}dist`, { recursive: true, force: true });
-const { metafile } = await build({
-  entryPoints: [`${root}src/cli/main.ts`],
+const common = {
   outdir: `${root}dist`,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
   // commander and split2 are CommonJS and require Node's built-ins: give the bundle a require.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   plugins: [versionOnly],
   metafile: true,
   logLevel: 'warning',
-});
+};
+const cli = await build({ ...common, entryPoints: { main: `${root}src/cli/main.ts` }, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
+// The sync is built apart, into one file, so that the CLI's chunks stay exactly the CLI's.
+// pg loads its optional libpq binding only when asked to; the sync never asks.
+const sync = await build({ ...common, entryPoints: { sync: `${root}src/sync/main.ts` }, external: ['pg-native'] });
+const metafile = { inputs: { ...cli.metafile.inputs, ...sync.metafile.inputs } };
+
+/** A package's licence: its licence file, else the licence section of its README (pg-types, pgpass). */
+function licenceText(pkg, dir) {
+  const file = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE', 'license'].find((f) => existsSync(dir + f));
+  if (file !== undefined) return readFileSync(dir + file, 'utf8').trim();
+  const readme = existsSync(`${dir}README.md`) ? readFileSync(`${dir}README.md`, 'utf8') : '';
+  const section = /^#+ *licen[cs]e *\n([\s\S]*?)(?=^#|(?![\s\S]))/im.exec(readme)?.[1].trim();
+  if (!section) throw new Error(`${pkg} has no licence file or README licence section to carry into dist/THIRD-PARTY-NOTICES`);
+  return section;
+}
 
 const bundled = [
   ...new Set(Object.keys(metafile.inputs).flatMap((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? [])),
@@ -44,9 +57,7 @@ const bundled = [
 const notices = bundled.map((pkg) => {
   const dir = `${root}node_modules/${pkg}/`;
   const manifest = JSON.parse(readFileSync(`${dir}package.json`, 'utf8'));
-  const licenseFile = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE', 'license'].find((f) => existsSync(dir + f));
-  if (licenseFile === undefined) throw new Error(`${pkg} has no licence file to carry into dist/THIRD-PARTY-NOTICES`);
-  return `${manifest.name} ${manifest.version} (${manifest.license})\n\n${readFileSync(dir + licenseFile, 'utf8').trim()}\n`;
+  return `${manifest.name} ${manifest.version} (${manifest.license})\n\n${licenceText(pkg, dir)}\n`;
 });
 writeFileSync(
   `${root}dist/THIRD-PARTY-NOTICES`,

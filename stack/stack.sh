@@ -8,7 +8,7 @@
 #
 # usage: stack/stack.sh deps | start | register <connector.json> [key=value ...] | status | psql [args]
 #                       | createdb <name> | topic-count <topic> | wait-topic <topic> <count> [secs]
-#                       | stop | logs [n] | clean
+#                       | start-connect | stop | logs [n] | clean
 #   deps      install kcat, jq, PostgreSQL, Java, Maven (apt) if missing; fetch the jars (quick when done)
 #   start     fresh PG cluster (+ db/init/*.sql), broker, Connect; each waited for by asking it
 #   register  POST the connector; wait until the connector and its tasks are RUNNING.  key=value pairs
@@ -19,13 +19,14 @@
 #   createdb <name>                      a fresh scratch database owned by data_engineer
 #   topic-count <topic>                  messages on the topic (tombstones included)
 #   wait-topic <topic> <count> [secs]    wait until the topic holds exactly count messages
+#   start-connect   start Connect again after it died (a fault test kills it); connectors resume
 #   stop      Connect, broker, replication slots + publications, PG; safe after a partial start
 #   logs      where the logs are, and their last n lines (default 40)
 #   clean     stop, then remove the work dir except the jars
 #
 # Work dir: ${HP_STACK_DIR:-<repo>/.stack}.  Ports (loopback only): PostgreSQL 54329, Kafka 19092
 # (controller 19093), Connect REST 8083; override with HP_PG_PORT, HP_KAFKA_PORT, HP_CONTROLLER_PORT,
-# HP_CONNECT_PORT.
+# HP_CONNECT_PORT.  HP_CONNECT_OFFSET_FLUSH_MS: the worker's offset.flush.interval.ms (default 1000).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,6 +36,7 @@ KAFKA_PORT=${HP_KAFKA_PORT:-19092}
 CONTROLLER_PORT=${HP_CONTROLLER_PORT:-19093}
 CONNECT_PORT=${HP_CONNECT_PORT:-8083}
 CONNECT_URL=http://127.0.0.1:$CONNECT_PORT
+OFFSET_FLUSH_MS=${HP_CONNECT_OFFSET_FLUSH_MS:-1000}
 BOOTSTRAP=127.0.0.1:$KAFKA_PORT
 PG_SUPERPASS=postgres                   # throwaway cluster on loopback
 START_TIMEOUT=${HP_START_TIMEOUT:-180}  # seconds, per component
@@ -125,7 +127,7 @@ cmd_deps() {
 # --------------------------------------------------------------------------------------------- start
 render() { # template -> file, substituting the @NAME@ placeholders
   sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" \
-      -e "s|@CONNECT_PORT@|$CONNECT_PORT|g" -e "s|@DATA_DIR@|$DATA|g" -e "s|@PLUGIN_DIR@|$LIBS/plugins|g" \
+      -e "s|@CONNECT_PORT@|$CONNECT_PORT|g" -e "s|@OFFSET_FLUSH_MS@|$OFFSET_FLUSH_MS|g" -e "s|@DATA_DIR@|$DATA|g" -e "s|@PLUGIN_DIR@|$LIBS/plugins|g" \
       "$1" >"$2"
 }
 
@@ -210,6 +212,7 @@ start_broker() {
 }
 
 start_connect() {
+  pid_alive connect && die "connect is running (pid $(cat "$RUN/connect.pid"))"
   render "$REPO/stack/config/connect-distributed.properties" "$CONF/connect-distributed.properties"
   # read by ${env:…} in connect/holding-connector.json
   HOLDING_PG_HOST=127.0.0.1 HOLDING_PG_PORT=$PG_PORT \
@@ -398,6 +401,7 @@ cmd_clean() {
 case ${1:-} in
   deps) cmd_deps ;;
   start) cmd_start ;;
+  start-connect) start_connect ;;
   register) shift; cmd_register "$@" ;;
   status) cmd_status ;;
   psql) shift; cmd_psql "$@" ;;

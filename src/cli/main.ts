@@ -27,20 +27,25 @@ export function processIo(): RunIo {
     now: dataClock(process.env),
     elapsedClock: Date.now,
     openInput: openInputFile,
-    onSignal: (listener) => {
-      let received = 0;
-      const handle = (signal: Signal): void => {
-        // A second signal means "now": the user is not waiting for the rows in flight.
-        if (++received > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
-        listener(signal);
-      };
-      process.on('SIGINT', handle);
-      process.on('SIGTERM', handle);
-      return () => {
-        process.off('SIGINT', handle);
-        process.off('SIGTERM', handle);
-      };
-    },
+    onSignal: onProcessSignals,
+  };
+}
+
+/**
+ * Calls the listener on the process's first SIGINT or SIGTERM; returns the unsubscribe function.
+ * A second signal exits at once: the user is not waiting for the work in flight.
+ */
+export function onProcessSignals(listener: (signal: Signal) => void): () => void {
+  let received = 0;
+  const handle = (signal: Signal): void => {
+    if (++received > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+    listener(signal);
+  };
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+  return () => {
+    process.off('SIGINT', handle);
+    process.off('SIGTERM', handle);
   };
 }
 
