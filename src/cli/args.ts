@@ -41,7 +41,8 @@ without the JSON converter's schema envelope, kcat -J lines, tombstones (empty, 
 Output: CSV (RFC 4180), one row per tracked field per event, in the columns
   holding_id,user_id,change_field,old_value,new_value,datetime_created,
   datetime_updated,datetime_deleted,datetime_inserted,op
-then the --with columns, in the order given.
+then the --with columns, in the order given. With --config or --table the rows start with the
+table, the key and the user as text: source_table,row_key,user_key,change_field,...
 NULL is an empty field, an empty string is "" (what PostgreSQL's COPY ... CSV expects).
 
 Examples:
@@ -54,6 +55,9 @@ Examples:
     psql -f sql/holding_pivot_audit_load.sql
   holding-pivot --fields email,plan --id-field customer_id --user-field account_id \\
     --created-field created_at < customers.jsonl
+  kcat -b kafka:9092 -G audit -e -J '^bankserver1\\.bank\\..*' | holding-pivot --config audit.json \\
+    --with event_id,lsn,tx_id,committed_at,kafka_topic,kafka_partition,kafka_offset |
+    psql -f sql/audit_trail_load.sql
 
 Exit status:
   0    every line was an event, a tombstone or a deliberate skip

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { TableSpec } from '../core/tables.js';
-import { commandLineTable } from '../core/tables.js';
+import { commandLineTable, type TableSpec } from '../core/tables.js';
 import type { RunConfig } from './args.js';
 
 /**
