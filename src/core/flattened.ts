@@ -12,9 +12,12 @@ const ENVELOPE_FIELDS = new Set(['op', 'ts_ms', 'ts_us', 'ts_ns']);
 const PREFIX = '__';
 const SOURCE_PREFIX = 'source_';
 
-/** Whether a value without "op" looks like a flattened event: it carries the transform's op or delete mark. */
+/**
+ * Whether a value is a flattened event: it carries the transform's op, or its delete mark and no
+ * envelope op. `__op` decides even beside "op", which is then a column of the row.
+ */
 export function isFlattened(value: Readonly<Record<string, unknown>>): boolean {
-  return '__op' in value || '__deleted' in value;
+  return '__op' in value || (!('op' in value) && '__deleted' in value);
 }
 
 /**

@@ -95,7 +95,7 @@ function unconfigured(table: string): LineOutcome {
 
 /** A payload as a change event: as it is, or rebuilt when ExtractNewRecordState flattened it. */
 function changeEvent(value: JsonObject): ChangeEvent | string {
-  if ('op' in value) return validateChangeEvent(value);
+  if (!isFlattened(value)) return validateChangeEvent(value);
   const event = unflatten(value);
   return typeof event === 'string' ? event : validateChangeEvent(event);
 }
@@ -247,10 +247,10 @@ export class LineDecoder {
     position: KafkaPosition | undefined,
   ): LineOutcome {
     if (!isObject(value)) return rejected(`not a Debezium change event (the payload is ${describe(value)})`);
-    if (!('op' in value)) {
+    if (!('op' in value) && !isFlattened(value)) {
       if (isTransactionMetadata(value)) return { kind: 'skipped', what: 'transaction' };
       if (isHeartbeat(value)) return { kind: 'skipped', what: 'heartbeat' };
-      if (!isFlattened(value)) return rejected('not a Debezium change event (no "op")');
+      return rejected('not a Debezium change event (no "op")');
     }
     const event = changeEvent(value);
     if (typeof event === 'string') return rejected(event);
@@ -272,7 +272,7 @@ export class LineDecoder {
     let exact: unknown = parseExactJson(source.text);
     for (const key of source.path) exact = (exact as JsonObject)[key];
     // Checked already, as doubles: the exact numbers would fail the checks for numbers.
-    const exactEvent = 'op' in (exact as JsonObject) ? exact : unflatten(exact as JsonObject);
+    const exactEvent = isFlattened(exact as JsonObject) ? unflatten(exact as JsonObject) : exact;
     return pivot(exactEvent as ChangeEvent, ctx, position, name);
   }
 }

@@ -43,3 +43,11 @@ describe('flattened events (ExtractNewRecordState)', () => {
     expect(rowsOf(d.decode('{"id":1,"__op":"x"}', INSERTED))).toBe('rejected: unknown op "x"');
   });
 });
+
+describe('a flattened row with a column named "op"', () => {
+  it('is read by its "__op": "op" is a column', () => {
+    expect(rowsOf(decoder({ fields: ['op'], idField: 'id', userField: '', createdField: '' }).decode('{"id":1,"op":"buy","__op":"c"}', INSERTED))).toEqual([
+      ['1', null, 'op', null, 'buy', null, null, null, INSERTED, 'c'],
+    ]);
+  });
+});
