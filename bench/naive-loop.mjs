@@ -5,16 +5,12 @@
 //
 // With --csv-stringify it writes each chunk's rows with csv-stringify's sync API and holding-pivot's
 // options instead of joining them: the same loop with only the CSV cost the project's brief imposes
-// added, which is the most any tool held to csv-stringify can reach (bench/README.md).
-// As in src/cli/csv-output.ts: '' quoted, null not, a lone \r quoted.
-const QUOTED_EMPTY = { value: '', quoted_empty: true };
-const CSV_OPTIONS = {
-  record_delimiter: 'unix',
-  cast: { string: (value) => (value === '' ? QUOTED_EMPTY : value.indexOf('\r') === -1 ? value : { value, quoted: true }) },
-};
+// added, which is the most any tool held to csv-stringify can reach (bench/README.md). The options
+// are holding-pivot's own, from the build (dist/csv-options.js, made by npm run build).
 const useCsvStringify = process.argv.includes('--csv-stringify');
 // Loaded only when asked for, so the plain loop's start-up stays that of node alone.
 const { stringify } = useCsvStringify ? await import('csv-stringify/sync') : {};
+const { CSV_OPTIONS } = useCsvStringify ? await import('../dist/csv-options.js') : {};
 const FIELDS = ['holding_stock', 'holding_quantity'];
 let rest = '';
 

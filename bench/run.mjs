@@ -27,7 +27,9 @@ const USAGE = `usage: npm run bench -- [options]    (STREAM_PY=path/to/stream.py
   --quick           --count 20000 --runs 3 --rss-count 2000 --startup-runs 10, unless given
   --no-jq           leave out jq
   --profile         also node --cpu-prof holding-pivot on both inputs
-  --check           exit 1 when a target is missed (otherwise misses are only reported)`;
+  --check           exit 1 when a target is missed (otherwise misses are only reported)
+  --baseline BIN    also time another build (a copy of bin/ and dist/ made before a change) in the
+                    same turns: its column is the change's cost`;
 
 const log = (text) => process.stderr.write(`${text}\n`);
 function fail(message) {
@@ -43,6 +45,7 @@ function options() {
     ({ values } = parseArgs({
       options: {
         ...Object.fromEntries(Object.keys(numbers).map((name) => [name, { type: 'string' }])),
+        baseline: { type: 'string' },
         ...Object.fromEntries(['quick', 'no-jq', 'profile', 'check', 'help'].map((name) => [name, { type: 'boolean' }])),
       },
     }));
@@ -59,7 +62,7 @@ function options() {
     if (!Number.isSafeInteger(n) || n < 1) fail(`--${name} expects a positive integer`);
     o[name.replace(/-(.)/g, (_, c) => c.toUpperCase())] = n;
   }
-  return { ...o, jq: !values['no-jq'], profile: values.profile === true, check: values.check === true };
+  return { ...o, jq: !values['no-jq'], profile: values.profile === true, check: values.check === true, baseline: values.baseline === undefined ? null : resolve(values.baseline) };
 }
 
 /** The events for a count and form, generated into bench/.data/ once per version of the generator. */
@@ -92,6 +95,7 @@ function commands(opts, envelope) {
     // Not a target: how close to the naive loop csv-stringify alone lets any converter come.
     { id: 'naivecsv', name: 'naive loop + csv-stringify', cmd: node, args: [naive, '--csv-stringify'] },
   ];
+  if (opts.baseline) list.push({ id: 'base', name: 'holding-pivot (baseline)', cmd: node, args: [opts.baseline], compare: true });
   if (opts.jq) list.push({ id: 'jq', name: 'jq', cmd: 'jq', args: ['-R', '-r', '-f', join(ROOT, 'bench', 'pivot.jq')], compare: true, slow: true });
   // stream.py crashes on a tombstone's empty line: it reads the same events without them.
   if (process.env.STREAM_PY && envelope) list.push({ id: 'py', name: 'stream.py', cmd: python3(), args: ['-u', resolve(process.env.STREAM_PY)], noTombstones: true, slow: true });

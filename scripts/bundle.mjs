@@ -29,7 +29,7 @@ const common = {
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // commander and split2 are CommonJS and require Node's built-ins: give the bundle a require.
+  // commander is CommonJS and requires Node's built-ins: give the bundle a require.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   plugins: [versionOnly],
   metafile: true,
@@ -63,3 +63,6 @@ writeFileSync(
   `${root}dist/THIRD-PARTY-NOTICES`,
   `${name} ${version} bundles the following packages into dist/. Their licences:\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`,
 );
+// The CSV options on their own, for bench/naive-loop.mjs to write CSV exactly as holding-pivot does
+// (a separate build, so main.js, which answers --help at start-up, loads no chunk more for it).
+await build({ ...common, entryPoints: { 'csv-options': `${root}src/cli/csv-options.ts` } });

@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { IDENTITY_COLUMNS, type IdentityColumn } from '../core/columns.js';
@@ -10,30 +11,62 @@ import {
   type PivotOptions,
   type TimestampMode,
 } from '../core/options.js';
+import { EXIT, EXIT_MEANINGS } from './exit-codes.js';
+import { PROGRESS_MODES, type ProgressMode } from './progress.js';
+import { escapeForTerminal } from './terminal-text.js';
 
-/** Everything a run is told on its command line. */
-export interface RunConfig {
-  readonly pivot: PivotOptions;
-  /** Input paths in order; "-" is stdin. */
-  readonly inputs: readonly string[];
+/** The shell's own options, beside the core's PivotOptions; commander fills both from the flags. */
+export interface ShellOptions {
   readonly header: boolean;
-  readonly errorsFile: string | undefined;
+  /** The --errors file. */
+  readonly errors: string | undefined;
   readonly strict: boolean;
   readonly maxLineBytes: number;
   readonly stats: boolean;
   readonly quiet: boolean;
-  /** --config: the configuration file naming each table's columns. */
-  readonly configFile: string | undefined;
+  readonly progress: ProgressMode;
+  /** --config: the configuration file naming each table's columns (table-config.ts reads it). */
+  readonly config: string | undefined;
   /** --table: the tables to pivot (of the file, or with the command-line columns). */
-  readonly tables: readonly string[];
+  readonly table: readonly string[];
 }
 
-/** The command line did not describe a run: print nothing more and exit with this status. */
+/** Everything a run is told: its options, its inputs and the environment's pinned clock. */
+export interface RunConfig extends PivotOptions, ShellOptions {
+  /** Input paths in order; "-" is stdin. */
+  readonly inputs: readonly string[];
+  /** SOURCE_DATE_EPOCH in milliseconds, when set. */
+  readonly pinnedTime: number | undefined;
+}
+
+/** The command line did not describe a run: print `stdout` and `stderr`, then exit with `status`. */
 export class ArgsExit {
-  constructor(readonly status: number) {}
+  constructor(
+    readonly status: number,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {}
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+// A line becomes one string once it is whole; V8 cannot make a longer one.
+const MAX_LINE_BYTES_LIMIT = constants.MAX_STRING_LENGTH;
+// datetime_inserted is ISO text PostgreSQL reads back: years up to 9999.
+const MAX_EPOCH_SECONDS = 253_402_300_799;
+
+function wrap(text: string, indent: string, width = 100): string {
+  const lines = [''];
+  for (const word of text.split(' ')) {
+    const line = lines[lines.length - 1] as string;
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) lines.push(word);
+    else lines[lines.length - 1] = line === '' ? word : `${line} ${word}`;
+  }
+  return lines.join(`\n${indent}`);
+}
+
+const exitTable = (Object.keys(EXIT) as (keyof typeof EXIT)[])
+  .map((name) => `  ${String(EXIT[name]).padEnd(5)}${wrap(EXIT_MEANINGS[name], ' '.repeat(7))}`)
+  .join('\n');
 
 const EXAMPLES = `
 Input: one Kafka message value per line, as kcat prints them: Debezium change events with or
@@ -60,20 +93,25 @@ Examples:
     psql -f sql/audit_trail_load.sql
 
 Exit status:
-  0    every line was an event, a tombstone or a deliberate skip
-  1    some lines were rejected (reported on stderr; the others were converted),
-       or --strict stopped at the first
-  2    usage error
-  3    an input could not be read, or the output or --errors file not written
-  130  interrupted (SIGINT), 143 terminated (SIGTERM): rows of every line read are written
+${exitTable}
 
 Environment:
-  SOURCE_DATE_EPOCH  pin datetime_inserted to this Unix time in seconds (reproducible output)
+  SOURCE_DATE_EPOCH  pin datetime_inserted to this Unix time in whole seconds (reproducible output)
 `;
+
+/** A column name; "" only where the option allows none. */
+function column(optional: boolean): (value: string) => string {
+  return (value) => {
+    if (value === '' && !optional) throw new InvalidArgumentError('expected a column name.');
+    return value;
+  };
+}
 
 function list(value: string): string[] {
   const items = value.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new InvalidArgumentError('expected a comma-separated list of column names.');
+  const repeated = items.find((s, i) => items.indexOf(s) !== i);
+  if (repeated !== undefined) throw new InvalidArgumentError(`"${repeated}" is named twice.`);
   return items;
 }
 
@@ -86,8 +124,6 @@ function identityColumns(value: string): IdentityColumn[] {
   const names = list(value);
   const unknown = names.find((name) => !(IDENTITY_COLUMNS as readonly string[]).includes(name));
   if (unknown !== undefined) throw new InvalidArgumentError(`unknown column "${unknown}"; the columns are ${IDENTITY_COLUMNS.join(', ')}.`);
-  const twice = names.find((name, i) => names.indexOf(name) !== i);
-  if (twice !== undefined) throw new InvalidArgumentError(`column "${twice}" is listed twice.`);
   return names as IdentityColumn[];
 }
 
@@ -97,13 +133,25 @@ function size(value: string): number {
   const m = /^(\d+)\s*([kmg]?)(?:i?b)?$/i.exec(value.trim());
   const bytes = m ? Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toLowerCase()] ?? NaN) : NaN;
   if (!Number.isSafeInteger(bytes) || bytes < 1) throw new InvalidArgumentError('expected a size in bytes, such as 1048576, 512K or 64M.');
+  if (bytes > MAX_LINE_BYTES_LIMIT) {
+    throw new InvalidArgumentError(`at most ${MAX_LINE_BYTES_LIMIT} bytes (511M), the longest string Node can make of a line.`);
+  }
   return bytes;
 }
 
+/** SOURCE_DATE_EPOCH in milliseconds; undefined when unset or empty. Throws ArgsExit when invalid. */
+function pinnedTime(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env['SOURCE_DATE_EPOCH'];
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > MAX_EPOCH_SECONDS) {
+    const message = `SOURCE_DATE_EPOCH=${JSON.stringify(value)}: expected whole seconds since 1970-01-01 UTC, at most ${MAX_EPOCH_SECONDS} (the end of 9999).`;
+    throw new ArgsExit(EXIT.usage, '', usageMessage(message));
+  }
+  return Number(value) * 1000;
+}
 
-/** Reads the command line; throws ArgsExit for --help, --version and usage errors. */
-export function parseArgs(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): RunConfig {
-  const program = new Command()
+function command(out: (text: string) => void, err: (text: string) => void): Command {
+  return new Command()
     .name('holding-pivot')
     .usage('[options] [file...]')
     .description('Turn Debezium change events into field-level CSV rows for an SQL audit trail.')
@@ -115,27 +163,31 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
         .argParser(list)
         .default([...DEFAULT_OPTIONS.fields], DEFAULT_OPTIONS.fields.join(',')),
     )
-    .option('--id-field <column>', 'column the holding_id comes from', DEFAULT_OPTIONS.idField)
-    .option('--user-field <column>', 'column the user_id comes from', DEFAULT_OPTIONS.userField)
-    .option('--created-field <column>', 'column datetime_created comes from ("" for none)', DEFAULT_OPTIONS.createdField)
+    .addOption(new Option('--id-field <column>', 'column the holding_id comes from').argParser(column(false)).default(DEFAULT_OPTIONS.idField))
+    .addOption(new Option('--user-field <column>', 'column the user_id comes from ("" for none)').argParser(column(true)).default(DEFAULT_OPTIONS.userField))
+    .addOption(
+      new Option('--created-field <column>', 'column datetime_created comes from ("" for none)').argParser(column(true)).default(DEFAULT_OPTIONS.createdField),
+    )
     .option('--snapshot', 'also pivot snapshot reads (op "r") like creates; skipped by default')
     .option('--changed-only', 'leave out update rows whose field did not change')
     .addOption(
       new Option('--timestamps <mode>', 'iso: ISO 8601 UTC; epoch: the raw numbers, as stream.py wrote them')
         .choices(TIMESTAMP_MODES)
-        .default('iso' satisfies TimestampMode),
+        .default(DEFAULT_OPTIONS.timestamps satisfies TimestampMode),
     )
     .addOption(
       new Option('--event-time <mode>', 'datetime_updated/deleted: commit: when PostgreSQL committed the change; processed: when Debezium read it')
         .choices(EVENT_TIME_MODES)
-        .default(DEFAULT_OPTIONS.eventTime),
+        .default(DEFAULT_OPTIONS.eventTime satisfies EventTimeMode),
     )
-    .option('--config <file>', 'a JSON file of the tables to pivot and their columns (README: "Configuration file")')
+    .option('--config <file>', 'a JSON file of the tables to pivot and their columns (README: "Many tables")')
     .addOption(new Option('--table <schema.table>', 'pivot only this table (repeatable); without --config, with the options above').argParser(tableName))
-    .addOption(new Option('--with <list>', `columns to append, in this order: ${IDENTITY_COLUMNS.join(',')}`).argParser(identityColumns))
+    .addOption(
+      new Option('--with <list>', `columns to append, in this order: ${IDENTITY_COLUMNS.join(',')}`).argParser(identityColumns),
+    )
     .option('--header', 'write the column names as the first row')
     .option('--errors <file>', 'append every rejected line, verbatim, to this file')
-    .option('--strict', 'stop at the first rejected line')
+    .option('--strict', 'stop at the first rejected line, or event without a column an option names')
     .addOption(
       new Option('--max-line-bytes <size>', 'reject longer lines without holding them in memory')
         .argParser(size)
@@ -143,78 +195,61 @@ export function parseArgs(argv: readonly string[], out: (text: string) => void, 
     )
     .option('--stats', 'print a summary on stderr at the end (always shown on a terminal)')
     .option('-q, --quiet', 'no warnings (rejected lines are still reported)')
+    .addOption(
+      new Option('--progress <when>', 'when to show a live count on stderr (auto: on a terminal, in the foreground)')
+        .choices(PROGRESS_MODES)
+        .default('auto' satisfies ProgressMode),
+    )
     .addHelpText('after', EXAMPLES)
     .exitOverride()
     .configureOutput({
       writeOut: out,
       writeErr: err,
-      outputError: (message, write) =>
-        write(`holding-pivot: ${message.replace(/^error: /, '').trimEnd()} (see holding-pivot --help)\n`),
+      // One line: commander puts its "Did you mean" on a second one; the values it quotes are the user's.
+      outputError: (message, write) => write(usageMessage(message.replace(/^error: /, '').trimEnd().replace('\n(Did you mean', ' (Did you mean'))),
     });
+}
 
+const usageMessage = (message: string): string => `holding-pivot: ${escapeForTerminal(message.trimEnd())} (see holding-pivot --help)\n`;
+
+/** --config and --table beside the options they make meaningless are usage errors. */
+function tableOptionsAgree(program: Command, options: Omit<PivotOptions, 'tables'> & ShellOptions): void {
+  // The file names every table's columns: the same options beside it would be silently unused.
+  const columnOptions = ['fields', 'idField', 'userField', 'createdField'].filter((name) => program.getOptionValueSource(name) === 'cli');
+  const flag = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (options.config !== undefined && columnOptions.length > 0) {
+    throw new ArgsExit(EXIT.usage, '', usageMessage(`--config names each table's columns; leave out ${columnOptions.map(flag).join(', ')}`));
+  }
+  if ((options.config !== undefined || options.table.length > 0) && options.with.includes('source_table')) {
+    throw new ArgsExit(EXIT.usage, '', usageMessage('--with source_table: with --config or --table every row starts with its source_table already'));
+  }
+}
+
+/** Reads the command line and the environment; throws ArgsExit for --help, --version and usage errors. */
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): RunConfig {
+  let stdout = '';
+  let stderr = '';
+  const program = command(
+    (text) => (stdout += text),
+    (text) => (stderr += text),
+  );
   try {
     program.parse(argv as string[], { from: 'node' });
   } catch (error) {
-    if (error instanceof CommanderError) throw new ArgsExit(error.exitCode === 0 ? 0 : 2);
+    if (error instanceof CommanderError) throw new ArgsExit(error.exitCode === 0 ? EXIT.ok : EXIT.usage, stdout, stderr);
     throw error;
   }
-  const o = program.opts<{
-    fields: string[];
-    idField: string;
-    userField: string;
-    createdField: string;
-    snapshot?: boolean;
-    changedOnly?: boolean;
-    timestamps: TimestampMode;
-    eventTime: EventTimeMode;
-    with?: IdentityColumn[];
-    header?: boolean;
-    errors?: string;
-    strict?: boolean;
-    maxLineBytes: number;
-    stats?: boolean;
-    quiet?: boolean;
-    config?: string;
-    table?: string[];
-  }>();
-  // The file names every table's columns: the same options beside it would be silently unused.
-  const columnOptions = ['fields', 'idField', 'userField', 'createdField'].filter((name) => program.getOptionValueSource(name) === 'cli');
-  const usage = (message: string): never => {
-    try {
-      return program.error(message);
-    } catch {
-      throw new ArgsExit(2);
-    }
-  };
-  if (o.config !== undefined && columnOptions.length > 0) {
-    usage(`--config names each table's columns; leave out ${columnOptions.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+  const pinned = pinnedTime(env);
+  // A flag that is not given is false, not absent, as ShellOptions and PivotOptions declare it.
+  for (const option of program.options) {
+    const key = option.attributeName();
+    if (option.isBoolean() && key !== 'version' && program.getOptionValue(key) === undefined) program.setOptionValue(key, false);
   }
-  if ((o.config !== undefined || o.table !== undefined) && o.with?.includes('source_table')) {
-    usage('--with source_table: with --config or --table every row starts with its source_table already');
-  }
-  const inputs = program.args.length > 0 ? program.args : ['-'];
-  return {
-    pivot: {
-      fields: o.fields,
-      idField: o.idField,
-      userField: o.userField,
-      createdField: o.createdField,
-      snapshot: o.snapshot === true,
-      changedOnly: o.changedOnly === true,
-      timestamps: o.timestamps,
-      eventTime: o.eventTime,
-      with: o.with ?? DEFAULT_OPTIONS.with,
-      // Set by table-config.ts from --config and --table.
-      tables: null,
-    },
-    inputs,
-    header: o.header === true,
-    errorsFile: o.errors,
-    strict: o.strict === true,
-    maxLineBytes: o.maxLineBytes,
-    stats: o.stats === true,
-    quiet: o.quiet === true,
-    configFile: o.config,
-    tables: o.table ?? [],
-  };
+  // No default in the option itself, so --help shows none for it.
+  if (program.getOptionValue('with') === undefined) program.setOptionValue('with', [...DEFAULT_OPTIONS.with]);
+  if (program.getOptionValue('table') === undefined) program.setOptionValue('table', []);
+  const options = program.opts<Omit<PivotOptions, 'tables'> & ShellOptions>();
+  tableOptionsAgree(program, options);
+  // The table list itself is read from --config and --table later (table-config.ts).
+  return { ...options, tables: DEFAULT_OPTIONS.tables, inputs: program.args.length > 0 ? program.args : ['-'], pinnedTime: pinned };
 }

@@ -1,15 +1,16 @@
-import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { Socket } from 'node:net';
+import { isatty, ReadStream } from 'node:tty';
 import { Readable } from 'node:stream';
 
-// 128 KiB measured fastest on enveloped events: 64 KiB took 5% longer, 256 KiB 30% longer, with
-// twelve times the page faults (glibc maps a buffer that size afresh for every read).
+// The read size measured fastest on enveloped events; larger reads cost page faults, as glibc maps
+// a buffer that size afresh for every read (bench/README.md).
 const CHUNK_BYTES = 128 * 1024;
 
 /**
  * A regular file read with readSync on the main thread. Node's file streams send every read to
- * the libuv thread pool and back, about 40 µs a round trip here: for 670 MB of enveloped events
- * that is 0.4 s of reading, and a tenth of the run spent waiting for it. A read from the page
- * cache takes a few µs; each is still scheduled with setImmediate, so the event loop turns
+ * the libuv thread pool and back, which costs far more than a read from the page cache
+ * (bench/README.md). Each read is still scheduled with setImmediate, so the event loop turns
  * between chunks and a signal is handled at once. Pipes and terminals, which can block, keep
  * Node's own streams.
  */
@@ -49,22 +50,33 @@ class FileChunks extends Readable {
   }
 }
 
-/** Whether `stat` finds a regular file; false when it cannot tell, and the stream will say why. */
-function isRegularFile(stat: () => Stats): boolean {
+/** What `stat` finds; null when it cannot tell, and the stream will say why. */
+function statOf(stat: () => Stats): Stats | null {
   try {
-    return stat().isFile();
+    return stat();
   } catch {
-    return false;
+    return null;
   }
 }
 
 /**
- * An input file named on the command line. Anything but a regular file, such as a FIFO from
- * `<(kcat …)` whose open blocks until a writer comes, is opened by Node's stream in the background,
- * and so is a path that cannot be examined: its stream reports why, as for any file.
+ * An input file named on the command line. A FIFO (such as `<(kcat …)`) is opened without
+ * blocking and read as a socket: a blocking open would wait in a thread-pool thread for a writer,
+ * which nothing can interrupt, and which keeps even process.exit from returning. Anything else but
+ * a regular file or a terminal is opened by Node's stream, and so is a path that cannot be
+ * examined: its stream reports why, as for any file.
  */
 export function openInputFile(path: string): Readable {
-  return isRegularFile(() => statSync(path)) ? new FileChunks(openSync(path, 'r'), true) : createReadStream(path);
+  const stat = statOf(() => statSync(path));
+  if (stat?.isFile()) return new FileChunks(openSync(path, 'r'), true);
+  // Until a writer comes, a FIFO opened this way has nothing to read, and no end either.
+  if (stat?.isFIFO()) return new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+  if (stat?.isCharacterDevice()) {
+    // A terminal (/dev/tty, or /dev/stdin on one) blocks a read the same way: libuv's TTY handle waits without a thread.
+    const fd = openSync(path, 'r');
+    return isatty(fd) ? new ReadStream(fd) : createReadStream('', { fd });
+  }
+  return createReadStream(path);
 }
 
 /**
@@ -72,5 +84,18 @@ export function openInputFile(path: string): Readable {
  * also deals with a closed descriptor 0 as it always has.
  */
 export function standardInput(): Readable {
-  return isRegularFile(() => fstatSync(0)) ? new FileChunks(0, false) : process.stdin;
+  return statOf(() => fstatSync(0))?.isFile() ? new FileChunks(0, false) : process.stdin;
+}
+
+/** Which file a path or descriptor is, to tell when an input is also an output. */
+export interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+  readonly regular: boolean;
+}
+
+/** The file a path (followed through symlinks) or descriptor names; null when there is none. */
+export function fileIdentity(target: string | number): FileIdentity | null {
+  const stat = statOf(() => (typeof target === 'number' ? fstatSync(target) : statSync(target)));
+  return stat === null ? null : { dev: stat.dev, ino: stat.ino, regular: stat.isFile() };
 }

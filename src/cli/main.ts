@@ -1,20 +1,12 @@
-import { openInputFile, standardInput } from './file-input.js';
-import { ArgsExit, parseArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
-import type { RunIo, Signal } from './run.js';
+import { fileIdentity, openInputFile, standardInput } from './file-input.js';
+import { onProcessSignals } from './process-signals.js';
+import { ArgsExit, parseArgs } from './args.js';
+import type { RunIo } from './run.js';
+import { stderrTerminal } from './terminal.js';
+import { escapeForTerminal } from './terminal-text.js';
 
-/**
- * The clock for datetime_inserted. SOURCE_DATE_EPOCH (seconds), the reproducible-builds
- * convention, pins it, so the same input gives byte-identical output.
- */
-export function dataClock(env: NodeJS.ProcessEnv): () => number {
-  const pinned = env['SOURCE_DATE_EPOCH'];
-  if (pinned === undefined || !/^\d+$/.test(pinned)) return Date.now;
-  const ms = Number(pinned) * 1000;
-  return () => ms;
-}
-
-/** The real process's streams, clocks and signals. */
+/** The real process's streams, environment, clocks and signals. */
 export function processIo(): RunIo {
   return {
     // A getter: touching process.stdin opens a stream on fd 0 even when it is not used.
@@ -23,52 +15,48 @@ export function processIo(): RunIo {
     },
     stdout: process.stdout,
     stderr: process.stderr,
-    stderrIsTty: process.stderr.isTTY === true,
-    now: dataClock(process.env),
+    stderrTerminal: stderrTerminal(process.stderr, process.stdout),
+    env: process.env,
+    now: Date.now,
     elapsedClock: Date.now,
     openInput: openInputFile,
+    standardFile: fileIdentity,
     onSignal: onProcessSignals,
   };
 }
 
-/**
- * Calls the listener on the process's first SIGINT or SIGTERM; returns the unsubscribe function.
- * A second signal exits at once: the user is not waiting for the work in flight.
- */
-export function onProcessSignals(listener: (signal: Signal) => void): () => void {
-  let received = 0;
-  const handle = (signal: Signal): void => {
-    if (++received > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
-    listener(signal);
-  };
-  process.on('SIGINT', handle);
-  process.on('SIGTERM', handle);
-  return () => {
-    process.off('SIGINT', handle);
-    process.off('SIGTERM', handle);
-  };
+/** Writes `text` and resolves once it is written: null, or the error that stopped it. */
+function written(out: NodeJS.WritableStream, text: string): Promise<NodeJS.ErrnoException | null> {
+  return new Promise((resolve) => {
+    out.once('error', resolve);
+    out.write(text, (error) => resolve(error ?? null));
+  });
 }
 
 /** Runs holding-pivot with process.argv-style arguments; resolves to the exit status. */
 export async function main(argv: readonly string[], io: RunIo = processIo()): Promise<number> {
+  // stderr that cannot be written (a full disk, a reader gone) loses the diagnostics, never the rows.
+  io.stderr.on('error', () => undefined);
   let config;
   try {
-    config = parseArgs(
-      argv,
-      (text) => io.stdout.write(text),
-      (text) => io.stderr.write(text),
-    );
+    config = parseArgs(argv, io.env);
   } catch (error) {
-    if (error instanceof ArgsExit) return error.status;
-    throw error;
+    if (!(error instanceof ArgsExit)) throw error;
+    if (error.stderr !== '') io.stderr.write(error.stderr);
+    if (error.stdout === '') return error.status;
+    // --help or --version: a reader that went away (| head -1) is success, as for rows.
+    const failure = await written(io.stdout, error.stdout);
+    if (failure === null || failure.code === 'EPIPE') return error.status;
+    io.stderr.write(`holding-pivot: cannot write the output (${failure.message})\n`);
+    return EXIT.io;
   }
   // Loaded only now, so --help and --version start as fast as node itself.
   const { tableList } = await import('./table-config.js');
   const tables = await tableList(config);
   if (Array.isArray(tables)) {
-    for (const problem of tables) io.stderr.write(`holding-pivot: ${problem}\n`);
+    for (const problem of tables) io.stderr.write(`holding-pivot: ${escapeForTerminal(problem)}\n`);
     return EXIT.usage;
   }
   const { run } = await import('./run.js');
-  return run({ ...config, pivot: { ...config.pivot, tables } }, io);
+  return run({ ...config, tables }, io);
 }

@@ -8,10 +8,10 @@ import type { RunConfig } from './args.js';
  * neither. A mistake is a list of messages, one a line, each naming the file and the place in it.
  */
 export async function tableList(config: RunConfig): Promise<ReadonlyMap<string, TableSpec> | null | string[]> {
-  const { configFile, tables: selected } = config;
+  const { config: configFile, table: selected } = config;
   if (configFile === undefined) {
     if (selected.length === 0) return null;
-    const table = commandLineTable(config.pivot);
+    const table = commandLineTable(config);
     return new Map(selected.map((name) => [name, table]));
   }
   let value: unknown;

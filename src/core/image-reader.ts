@@ -75,11 +75,13 @@ export class ImageReader {
   cell(field: string): Cell {
     const value = this.value(field);
     if (value === undefined && !this.has(field)) {
-      this.values.warnings.push({
-        code: 'field-missing',
-        subject: field,
-        message: `the row image has no column "${field}"; written as NULL (check --fields and the --*-field options)`,
-      });
+      // A schema that names the table's columns tells a misnamed column from one this image lacks.
+      const columns = this.ctx.schema?.columns;
+      this.values.warnings.push(
+        columns !== undefined && columns.size > 0 && !columns.has(field)
+          ? { code: 'column-unknown', subject: field, message: `the table has no column "${field}" (its schema names none); written as NULL (check --fields and the --*-field options)` }
+          : { code: 'field-missing', subject: field, message: `the row image has no column "${field}"; written as NULL (check --fields and the --*-field options)` },
+      );
       return null;
     }
     return typedCell(value, this.ctx.schema?.columns.get(field), field, this.values);

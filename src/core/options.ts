@@ -17,6 +17,7 @@ export interface PivotOptions {
   /** Columns tracked field by field: one output row per field per event; ['*'] for every column. */
   readonly fields: readonly string[];
   readonly idField: string;
+  /** The column user_id comes from; '' for a table that has none. */
   readonly userField: string;
   /** The column datetime_created comes from; '' for a table that has none. */
   readonly createdField: string;

@@ -1,5 +1,5 @@
 import { parseSyncArgs, SyncArgsExit } from './options.js';
-import { onProcessSignals } from '../cli/main.js';
+import { onProcessSignals } from '../cli/process-signals.js';
 import type { SyncIo } from './sync.js';
 
 /** Set only by the fault-injection test: how long each load holds its transaction open. */

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Warning } from '../core/values.js';
-import { excerpt } from '../cli/reporter.js';
+import { excerpt, MAX_WARNING_CAUSES } from '../cli/reporter.js';
+import { escapeForTerminal } from '../cli/terminal-text.js';
 import { describeRanges, type Batch } from './batch.js';
 
 const PROGRAM = 'holding-pivot-sync';
@@ -26,6 +27,8 @@ const plural = (n: number, word: string, words = `${word}s`): string => `${count
  */
 export class SyncReporter {
   private readonly warned = new Map<string, { first: string; count: number }>();
+  /** Warnings of causes beyond MAX_WARNING_CAUSES: counted, not shown, so memory stays bounded. */
+  private unshown = 0;
   private liveShown = false;
 
   constructor(
@@ -38,7 +41,7 @@ export class SyncReporter {
   }
 
   rejected(partition: number, offset: number, reason: string, message: Buffer): void {
-    this.print(`${PROGRAM}: partition ${partition} offset ${offset}: ${reason}: ${excerpt(message.toString('utf8'))}`);
+    this.print(`${PROGRAM}: partition ${partition} offset ${offset}: ${reason}: ${excerpt(message.toString('utf8'), message.length)}`);
   }
 
   warning(partition: number, offset: number, warning: Warning): void {
@@ -47,6 +50,10 @@ export class SyncReporter {
     const seen = this.warned.get(key);
     if (seen !== undefined) {
       seen.count++;
+      return;
+    }
+    if (this.warned.size >= MAX_WARNING_CAUSES) {
+      this.unshown++;
       return;
     }
     const where = `partition ${partition} offset ${offset}`;
@@ -82,6 +89,7 @@ export class SyncReporter {
       for (const { first, count: repeats } of this.warned.values()) {
         if (repeats > 0) this.print(`${PROGRAM}: warning: the warning at ${first} also applies to ${plural(repeats, 'later message')}`);
       }
+      if (this.unshown > 0) this.print(`${PROGRAM}: warning: ${plural(this.unshown, 'more warning')} not shown: other causes than the ${count(MAX_WARNING_CAUSES)} above`);
     }
     if (this.settings.stats || this.settings.tty) this.print(`${PROGRAM}: ${how}: ${this.totalsText(totals)}`);
     else this.clearLive();
@@ -102,6 +110,7 @@ export class SyncReporter {
 
   private print(text: string): void {
     this.clearLive();
-    this.err.write(`${text}\n`);
+    // Table names, column names and excerpts come from the messages: nothing in them may act on a terminal.
+    this.err.write(`${escapeForTerminal(text)}\n`);
   }
 }

@@ -102,7 +102,7 @@ class SyncRun {
     if (this.failure !== null) this.reporter.error(message(this.failure));
     const how = this.failure !== null ? 'stopped by an error' : this.signal !== null ? `stopped by ${this.signal}` : 'drained';
     this.reporter.finish(this.totals, how);
-    return exitStatus({ signal: this.signal, ioFailed: this.failure !== null, rejected: this.totals.rejected });
+    return exitStatus({ signal: this.signal, ioFailed: this.failure !== null, usage: false, rejected: this.totals.rejected });
   }
 
   private async consume(reader: PartitionReader): Promise<void> {

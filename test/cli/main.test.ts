@@ -1,9 +1,12 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { dataClock, main } from '../../src/cli/main.js';
+import { readFileSync } from 'node:fs';
+import { EXIT, EXIT_MEANINGS } from '../../src/cli/exit-codes.js';
+import { DEFAULT_MAX_LINE_BYTES, parseArgs } from '../../src/cli/args.js';
+import { main } from '../../src/cli/main.js';
 import type { RunIo, Signal } from '../../src/cli/run.js';
 import fc from 'fast-check';
-import { csvText } from '../../src/cli/csv-output.js';
+import { csvText } from '../../src/cli/csv-writer.js';
 import { LineDecoder } from '../../src/core/line-decoder.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import { eventLineArb, garbageArb } from '../support/arbitraries.js';
@@ -23,14 +26,16 @@ function io(overrides: Partial<RunIo>): RunIo & { err: () => string } {
   });
   return {
     stdin: Readable.from([]),
-    stdout: new PassThrough(),
+    stdout: new Writable({ write: (_chunk, _e, done) => done() }),
     stderr,
-    stderrIsTty: false,
+    stderrTerminal: { isTTY: false, stdoutIsTTY: false, columns: () => undefined, isForeground: () => undefined },
+    env: {},
     now: () => Date.UTC(2026, 0, 1),
     elapsedClock: Date.now,
     openInput: () => {
       throw new Error('no files here');
     },
+    standardFile: () => null,
     onSignal: () => () => undefined,
     ...overrides,
     err: () => err,
@@ -71,7 +76,7 @@ describe('main() in process', () => {
 
   it('on a terminal, ends with a summary on stderr', async () => {
     const stdin = Readable.from([`${line(1)}\n\nnope\n`]);
-    const world = io({ stdin, stderrIsTty: true });
+    const world = io({ stdin, stderrTerminal: { isTTY: true, stdoutIsTTY: false, columns: () => 80, isForeground: () => true } });
     expect(await main(['node', 'holding-pivot'], world)).toBe(1);
     expect(world.err().replace(/[\d.]+ s\n$/, 'T s\n')).toBe(
       'holding-pivot: stdin:3: not JSON (unexpected "o"): "nope"\n' +
@@ -105,16 +110,106 @@ describe('main() in process', () => {
     );
     const twice = io({});
     expect(await main(['node', 'holding-pivot', '--with', 'lsn,event_id,lsn'], twice)).toBe(2);
-    expect(twice.err()).toBe("holding-pivot: option '--with <list>' argument 'lsn,event_id,lsn' is invalid. column \"lsn\" is listed twice. (see holding-pivot --help)\n");
+    expect(twice.err()).toBe("holding-pivot: option '--with <list>' argument 'lsn,event_id,lsn' is invalid. \"lsn\" is named twice. (see holding-pivot --help)\n");
     expect(await main(['node', 'holding-pivot', '--with', ''], io({}))).toBe(2);
     expect(await main(['node', 'holding-pivot', '--event-time', 'now'], io({}))).toBe(2);
     expect(await main(['node', 'holding-pivot', '--help'], io({}))).toBe(0);
   });
 
-  it('pins datetime_inserted with SOURCE_DATE_EPOCH, and only with a valid one', () => {
-    expect(dataClock({ SOURCE_DATE_EPOCH: '1767225600' })()).toBe(1767225600000);
-    expect(dataClock({ SOURCE_DATE_EPOCH: 'soon' })).toBe(Date.now);
-    expect(dataClock({})).toBe(Date.now);
+  it('pins datetime_inserted with SOURCE_DATE_EPOCH, and refuses a value it cannot use', async () => {
+    const pinned = async (value: string) => {
+      let out = '';
+      const stdout = new Writable({ write: (chunk: Buffer, _e, done) => ((out += chunk.toString()), done()) });
+      const world = io({ stdin: Readable.from([`${line(1)}\n`]), stdout, env: { SOURCE_DATE_EPOCH: value } });
+      return { status: await main(['node', 'holding-pivot'], world), inserted: out.split('\n')[0]?.split(',')[8], err: world.err() };
+    };
+    expect(await pinned('1767225600')).toEqual({ status: 0, inserted: '2026-01-01T00:00:00.000Z', err: '' });
+    expect(await pinned('253402300799')).toEqual({ status: 0, inserted: '9999-12-31T23:59:59.000Z', err: '' });
+    expect(await pinned('')).toEqual({ status: 0, inserted: '2026-01-01T00:00:00.000Z', err: '' });
+    const refused = (value: string) =>
+      `holding-pivot: SOURCE_DATE_EPOCH=${JSON.stringify(value)}: expected whole seconds since 1970-01-01 UTC, at most 253402300799 (the end of 9999). (see holding-pivot --help)\n`;
+    for (const value of ['253402300800', '99999999999999999', '1767225600.5', '-1', 'soon']) {
+      expect(await pinned(value)).toEqual({ status: 2, inserted: undefined, err: refused(value) });
+    }
+  });
+
+  it('refuses a list option naming a column twice, an empty --id-field, and a line limit no string can hold', async () => {
+    const usage = async (...args: string[]) => {
+      const world = io({});
+      return [await main(['node', 'holding-pivot', ...args], world), world.err()];
+    };
+    expect(await usage('--fields', 'a,b,a')).toEqual([2, `holding-pivot: option '--fields <list>' argument 'a,b,a' is invalid. "a" is named twice. (see holding-pivot --help)\n`]);
+    expect(await usage('--id-field', '')).toEqual([2, `holding-pivot: option '--id-field <column>' argument '' is invalid. expected a column name. (see holding-pivot --help)\n`]);
+    expect(await usage('--max-line-bytes', '1G')).toEqual([
+      2,
+      `holding-pivot: option '--max-line-bytes <size>' argument '1G' is invalid. at most 536870888 bytes (511M), the longest string Node can make of a line. (see holding-pivot --help)\n`,
+    ]);
+    expect(await usage('--max-line-bytes', '511M')).toEqual([0, '']);
+  });
+
+  it('--user-field "" means no user column, as --created-field "" means no created column', async () => {
+    let out = '';
+    const stdout = new Writable({ write: (chunk: Buffer, _e, done) => ((out += chunk.toString()), done()) });
+    const world = io({ stdin: Readable.from([`${line(7)}\n`]), stdout });
+    expect(await main(['node', 'holding-pivot', '--user-field', '', '--created-field', ''], world)).toBe(0);
+    expect([out, world.err()]).toEqual([
+      '7,,holding_stock,,VFIAX,,,,2026-01-01T00:00:00.000Z,c\n7,,holding_quantity,,10,,,,2026-01-01T00:00:00.000Z,c\n',
+      '',
+    ]);
+  });
+
+  it('names a byte order mark that starts a later line (files joined), and takes one on the first', async () => {
+    let out = '';
+    const stdout = new Writable({ write: (chunk: Buffer, _e, done) => ((out += chunk.toString()), done()) });
+    const world = io({ stdin: Readable.from([`\ufeff${line(1)}\n\ufeff${line(2)}\n`]), stdout });
+    expect(await main(['node', 'holding-pivot'], world)).toBe(1);
+    expect(out.split('\n')).toHaveLength(3);
+    expect(world.err()).toMatch(/^holding-pivot: stdin:2: starts with a byte order mark \(U\+FEFF\), which belongs only at the start of an input: /);
+  });
+});
+
+describe('the command line', () => {
+  it('fills exactly the keys RunConfig declares, PivotOptions and ShellOptions, flags false unless given', () => {
+    const config = parseArgs(['node', 'holding-pivot'], {});
+    const shell = { header: false, errors: undefined, strict: false, maxLineBytes: DEFAULT_MAX_LINE_BYTES, stats: false, quiet: false, progress: 'auto', config: undefined, table: [] };
+    const declared = [...Object.keys(DEFAULT_OPTIONS), ...Object.keys(shell), 'inputs', 'pinnedTime'];
+    expect(Object.keys(config).filter((key) => !declared.includes(key))).toEqual([]);
+    expect(config).toEqual({ ...DEFAULT_OPTIONS, ...shell, inputs: ['-'], pinnedTime: undefined });
+    expect(parseArgs(['node', 'holding-pivot', '--strict', '--errors', 'e', '--changed-only', 'a', 'b'], { SOURCE_DATE_EPOCH: '1' })).toMatchObject({
+      strict: true,
+      errors: 'e',
+      changedOnly: true,
+      snapshot: false,
+      inputs: ['a', 'b'],
+      pinnedTime: 1000,
+    });
+  });
+});
+
+describe('the exit statuses', () => {
+  it('are tabled in the README as EXIT_MEANINGS says them (--help prints them from it)', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('| exit status | meaning |'));
+    const rows = table.split('\n').slice(2, 2 + Object.keys(EXIT).length);
+    expect(rows.map((row) => row.replace(/`/g, ''))).toEqual((Object.keys(EXIT) as (keyof typeof EXIT)[]).map((name) => `| ${EXIT[name]} | ${EXIT_MEANINGS[name]} |`));
+  });
+});
+
+describe('warnings', () => {
+  it('remembers at most 1,000 causes: warnings of further causes are counted, not shown', async () => {
+    const update = (table: number) =>
+      JSON.stringify({ op: 'u', before: null, after: { holding_id: 1, user_id: 1, holding_stock: 'A', holding_quantity: 1 }, source: { schema: 's', table: `t${table}`, ts_ms: 1 } });
+    const stdin = Readable.from([Array.from({ length: 1_500 }, (_, i) => `${update(i)}\n${update(i)}\n`).join('')]);
+    const world = io({ stdin });
+    expect(await main(['node', 'holding-pivot', '--created-field', ''], world)).toBe(0);
+    const lines = world.err().split('\n').slice(0, -1);
+    expect(lines).toHaveLength(2_002);
+    expect(lines[999]).toBe(
+      'holding-pivot: stdin:1999: warning: updates of s.t999 carry no "before" image, so old_value is NULL; run ALTER TABLE s.t999 REPLICA IDENTITY FULL',
+    );
+    expect(lines[1000]).toBe('holding-pivot: stdin:2001: warning: more than 1,000 distinct warnings; new ones are counted from here on, not shown');
+    expect(lines[1001]).toBe('holding-pivot: warning: the warning at stdin:1 (before-missing: s.t0) also applies to 1 later line');
+    expect(lines.at(-1)).toBe('holding-pivot: warning: 1,000 lines from stdin:2001 on had before-missing warnings not shown');
   });
 });
 

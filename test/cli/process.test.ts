@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { COLUMNS } from '../../src/core/columns.js';
 import { holding, holdingEventLine, type HoldingChange } from '../support/debezium-events.js';
 import { BIN, Child, TEST_ENV } from '../support/spawn.js';
 
@@ -131,14 +132,26 @@ describe('bad input never crashes the filter nor loses the events around it', ()
     expect(readFileSync(join(dir, 'dead.jsonl'))).toEqual(Buffer.concat([Buffer.from('kept\n'), bad, Buffer.from('not json\r\n')]));
   });
 
-  it('rejects a line over --max-line-bytes without keeping it, and goes on', () => {
+  it('rejects a line over --max-line-bytes without keeping it, names it in --errors, and goes on', () => {
     const huge = `{"op":"c","after":{"holding_id":1,"holding_stock":"${'x'.repeat(5 * 1024 * 1024)}"}}`;
-    const result = run(['--max-line-bytes', '1M'], `${create(1)}\n${huge}\n${create(2)}`);
+    writeFileSync(join(dir, 'long-dead.jsonl'), '');
+    const result = run(['--max-line-bytes', '1M', '--errors', 'long-dead.jsonl'], `${create(1)}\n${huge}\n${create(2)}`);
     expect(result.stdout).toBe(rowsFor(1) + rowsFor(2));
     expect(result.stderr).toBe(
-      `holding-pivot: stdin:2: line of ${huge.length.toLocaleString('en-US')} bytes is over --max-line-bytes 1,048,576 (not kept, not copied to --errors): ${JSON.stringify(huge.slice(0, 80))}… (256 characters)\n`,
+      `holding-pivot: stdin:2: line of ${huge.length.toLocaleString('en-US')} bytes is over --max-line-bytes 1,048,576 (not kept): ${JSON.stringify(huge.slice(0, 80))}… (${huge.length.toLocaleString('en-US')} bytes)\n`,
     );
     expect(result.status).toBe(1);
+    expect(readFileSync(join(dir, 'long-dead.jsonl'), 'utf8')).toBe(
+      `{"holding_pivot":"line not kept: over --max-line-bytes","input":"stdin","line":2,"bytes":${huge.length}}\n`,
+    );
+  });
+
+  it('ends every --errors entry with a newline, so runs appending to one file never join two lines', () => {
+    writeFileSync(join(dir, 'joined.jsonl'), 'written by hand');
+    const bad = Buffer.from([0x7b, 0xff]);
+    expect(run(['--errors', 'joined.jsonl'], bad).status).toBe(1);
+    expect(run(['--errors', 'joined.jsonl'], 'nope').status).toBe(1);
+    expect(readFileSync(join(dir, 'joined.jsonl'))).toEqual(Buffer.concat([Buffer.from('written by hand\n'), bad, Buffer.from('\nnope\n')]));
   });
 
   it('converts a 5 MB line within the default limit', () => {
@@ -198,5 +211,112 @@ describe('diagnostics', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`holding-pivot: --errors ${join(dir, 'no/such/dir/dead.jsonl')}: cannot open (ENOENT: no such file or directory, open '${join(dir, 'no/such/dir/dead.jsonl')}')\n`);
     expect(result.status).toBe(3);
+  });
+});
+
+describe('the process and what surrounds it', () => {
+  const sh = (script: string) =>
+    spawnSync('bash', ['-c', script], { cwd: dir, env: { ...TEST_ENV, BIN }, encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  // fd 4 is a pipe whose reader has already gone: a reader opened the FIFO and exited.
+  const closedPipeOn4 = 'rm -f gone && mkfifo gone && { (exec 3<gone) & exec 4>gone; wait; }';
+
+  it('exits 0 silently when the reader of --help or --version has gone', () => {
+    const result = sh(`${closedPipeOn4}; node "$BIN" --help >&4; echo "help $?"; node "$BIN" --version >&4; echo "version $?"`);
+    expect([result.stdout, result.stderr]).toEqual(['help 0\nversion 0\n', '']);
+  });
+
+  // Warnings and rejections among 4,000 events: the first diagnostic fails to be written.
+  const mixed = (): string =>
+    Array.from({ length: 4_000 }, (_, i) =>
+      i % 500 === 1 ? `nope\n${holdingEventLine({ op: 'u', before: null, after: holding(i, 1, 'VFIAX', 10, T), tsMs: 1624744320500, txId: i, lsn: i }, false)}` : create(i),
+    ).join('\n') + '\n';
+
+  it('writes every row when stderr cannot be written (a full disk), and exits as it would have', () => {
+    writeFileSync(join(dir, 'mixed.jsonl'), mixed());
+    const full = openSync('/dev/full', 'w');
+    const result = spawnSync(process.execPath, [BIN, 'mixed.jsonl'], { cwd: dir, env: TEST_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', full], maxBuffer: 1 << 26 });
+    closeSync(full);
+    expect(result.stdout.split('\n')).toHaveLength(2 * 4_000 + 1);
+    expect(result.status).toBe(1);
+  });
+
+  it('writes every row when the reader of stderr has gone, and exits as it would have', () => {
+    writeFileSync(join(dir, 'mixed.jsonl'), mixed());
+    const result = sh(`${closedPipeOn4}; node "$BIN" mixed.jsonl 2>&4 > mixed.csv; echo "status $?"`);
+    expect(result.stdout).toBe('status 1\n');
+    expect(readFileSync(join(dir, 'mixed.csv'), 'utf8').split('\n')).toHaveLength(2 * 4_000 + 1);
+  });
+
+  it('refuses to read a file it would write, as cat does, before reading anything', () => {
+    writeFileSync(join(dir, 'loop.jsonl'), 'nope\n');
+    const refused = (input: string, output: string) => `holding-pivot: ${input}: input file is output file (${output})\n`;
+    const cases: [string, string][] = [
+      ['node "$BIN" --errors loop.jsonl loop.jsonl', refused('loop.jsonl', 'the --errors file')],
+      ['node "$BIN" --errors loop.jsonl < loop.jsonl', refused('stdin', 'the --errors file')],
+      ['ln -sf loop.jsonl link.jsonl && node "$BIN" --errors link.jsonl loop.jsonl', refused('loop.jsonl', 'the --errors file')],
+      ['node "$BIN" --errors dead.jsonl - loop.jsonl < /dev/null >> loop.jsonl', refused('loop.jsonl', 'stdout')],
+    ];
+    for (const [command, message] of cases) {
+      const result = sh(`${command}; echo "status $?" >&2`);
+      expect(result.stderr).toBe(`${message}status 2\n`);
+      expect(readFileSync(join(dir, 'loop.jsonl'), 'utf8')).toBe('nope\n');
+    }
+  });
+
+  it('reads a FIFO once a writer comes, and its end when the writer goes', async () => {
+    spawnSync('mkfifo', [join(dir, 'later')]);
+    const child = new Child(['--header', 'later'], { cwd: dir });
+    await child.waitForLines(1);
+    const writer = openSync(join(dir, 'later'), 'w');
+    writeFileSync(writer, `${create(1)}\n`);
+    closeSync(writer);
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    expect(child.stdout).toBe(`${COLUMNS.join(',')}\n${rowsFor(1)}`);
+  });
+
+  it.each([1, 2])('stops at %i SIGINT while waiting for a FIFO that no one writes', async (signals) => {
+    spawnSync('mkfifo', [join(dir, `nobody${signals}`)]);
+    const child = new Child(['--header', `nobody${signals}`], { cwd: dir });
+    await child.waitForLines(1);
+    for (let i = 0; i < signals; i++) child.process.kill('SIGINT');
+    // A second signal that lands while the process is already ending finds Node's handlers gone:
+    // killed by SIGINT, which a shell reports as 130 too.
+    expect([{ code: 130, signal: null }, ...(signals > 1 ? [{ code: null, signal: 'SIGINT' }] : [])]).toContainEqual(await child.exited);
+    expect(child.stdout).toBe(`${COLUMNS.join(',')}\n`);
+  });
+});
+
+describe('a terminal as an input file', () => {
+  it('stops at two SIGINTs while no one types (script gives it a terminal)', async () => {
+    const loop = 'node "$BIN" --header /dev/tty > tty.csv & pid=$!; while [ ! -s tty.csv ]; do sleep 0.05; done; kill -INT $pid; kill -INT $pid; wait $pid; echo "status $?"';
+    // script's own stdin stays open: at its end, script would type an end of file on the terminal.
+    const terminal = spawn('script', ['-qec', loop, '/dev/null'], { cwd: dir, env: { ...TEST_ENV, BIN } });
+    let out = '';
+    terminal.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+    await new Promise((resolve) => terminal.on('close', resolve));
+    expect(out).toMatch(/status 130\r?\n$/);
+    expect(readFileSync(join(dir, 'tty.csv'), 'utf8')).toBe(`${COLUMNS.join(',')}\n`);
+  });
+});
+
+describe('a column the events do not have', () => {
+  const enveloped = `${holdingEventLine({ op: 'c', before: null, after: holding(1, 1, 'VFIAX', 10, T), tsMs: 1624744320500, txId: 1, lsn: 1 }, true)}\n`;
+
+  it('is a warning naming the table when the schema lacks it', () => {
+    const result = run(['--fields', 'holding_stock,holding_stok'], enveloped);
+    expect(result.stderr).toBe(
+      'holding-pivot: stdin:1: warning: the table has no column "holding_stok" (its schema names none); written as NULL (check --fields and the --*-field options)\n',
+    );
+    expect(result.stdout).toBe(
+      '1,1,holding_stock,,VFIAX,2021-06-26T21:50:00.000001Z,,,2026-01-01T00:00:00.000Z,c\n1,1,holding_stok,,,2021-06-26T21:50:00.000001Z,,,2026-01-01T00:00:00.000Z,c\n',
+    );
+    expect(result.status).toBe(0);
+  });
+
+  it('stops --strict at the first event, as a usage error', () => {
+    const result = run(['--strict', '--user-field', 'owner'], enveloped + enveloped);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('holding-pivot: stdin:1: the table has no column "owner" (check --fields and the --*-field options); --strict stops here\n');
+    expect(result.status).toBe(2);
   });
 });
