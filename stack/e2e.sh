@@ -12,9 +12,13 @@
 #  4. consumes the tutorial's topic with kcat -C -u, -Z and -J, each piped into holding-pivot with and
 #     without --snapshot; the schemas.enable=false topic; the 3-partition topic with one consumer
 #  5. loads the CSV with \copy into a database made by sql/holding_pivot.sql, asks sql/questions.sql
+#  5b. many tables: runs db/trade.sql on bank.trade; reads bank.holding's and bank.trade's topics in
+#     one kcat -G run into holding-pivot --config stack/e2e-tables.json, loads the CSV twice into
+#     sql/audit_trail.sql and asks stack/e2e-tables.sql; pivots the topics of a connector with
+#     ExtractNewRecordState the same way (two more connectors, registered in step 1)
 #  6. runs the fault-injection test of holding-pivot-sync (test/e2e/fault-run.ts)
 #  7. stops the stack, then runs `vitest run test/e2e` on the outputs (test/e2e/pipeline.test.ts,
-#     test/e2e/faults.test.ts) and exits with its status
+#     test/e2e/faults.test.ts, test/e2e/tables.test.ts) and exits with its status
 #
 # Needs the built binaries (npm run build). The stack is always stopped; its logs stay in
 # ${HP_STACK_DIR:-.stack}/logs. A step that fails leaves its outputs missing, and the tests say which.
@@ -72,6 +76,50 @@ consume() {
   echo "${st[0]} ${st[2]}" >"$E2E/$name.status"
 }
 
+# group <name> <topic regex> -- <holding-pivot options>: every topic the regex matches, in one kcat run
+group() {
+  local name=$1 topics=$2
+  shift 3
+  kcat -b "$HP_BOOTSTRAP" -G "hp-$name-$$" -o beginning -e -J "$topics" 2>"$E2E/$name.kcat.err" |
+    tee "$E2E/$name.kcat.out" |
+    "${PIVOT[@]}" "$@" >"$E2E/$name.csv" 2>"$E2E/$name.pivot.err"
+  local st=("${PIPESTATUS[@]}")
+  echo "${st[0]} ${st[2]}" >"$E2E/$name.status"
+}
+
+# many tables: bank.trade's changes (db/trade.sql), both tables' topics in one kcat run pivoted with
+# one configuration (stack/e2e-tables.json), loaded twice into sql/audit_trail.sql; the flattened twin
+tables() {
+  phase "many tables: db/trade.sql"
+  {
+    stack psql -q -f "$HP_REPO/db/trade.sql" &&
+      stack wait-topic bankserver_tables.bank.holding "$HP_MSGS_TOTAL" &&
+      stack wait-topic bankserver_tables.bank.trade "$HP_MSGS_TRADE" &&
+      stack wait-topic bankserver_flat.bank.holding $((HP_MSGS_TOTAL - HP_TOMBSTONES)) &&
+      stack wait-topic bankserver_flat.bank.trade $((HP_MSGS_TRADE - 1))
+  } >"$E2E/trade-dml.log" 2>&1 || broken "db/trade.sql, all messages on the topics of many tables" || return
+
+  phase "many tables: kcat -G | holding-pivot --config"
+  local config=$HP_REPO/stack/e2e-tables.json
+  group tables "$HP_TABLES_TOPICS" -- --config "$config" --snapshot --changed-only \
+    --with event_id,lsn,tx_id,committed_at,kafka_topic,kafka_partition,kafka_offset
+  group flat "$HP_FLAT_TOPICS" -- --config "$config" --snapshot --with event_id
+
+  phase "many tables: sql/audit_trail.sql, loaded twice"
+  local db=audit_trail_e2e
+  {
+    stack createdb "$db" &&
+      HP_PG_DB=$db stack psql -q -f "$HP_REPO/sql/audit_trail.sql" &&
+      HP_PG_DB=$db stack psql -f "$HP_REPO/sql/audit_trail_load.sql" <"$E2E/tables.csv" &&
+      HP_PG_DB=$db stack psql -f "$HP_REPO/sql/audit_trail_load.sql" <"$E2E/tables.csv"
+  } >"$E2E/tables-load.log" 2>&1 || broken "sql/audit_trail.sql + two loads" || return
+  # bank.trade's rows, times as whether they are there: NULL printed as <null>
+  HP_PG_DB=$db stack psql -At -P null='<null>' -c "SELECT row_key, user_key, change_field, old_value, new_value,
+      datetime_created, datetime_updated IS NOT NULL, datetime_deleted IS NOT NULL, op
+      FROM audit_trail WHERE source_table = 'bank.trade' ORDER BY lsn, change_field" >"$E2E/trade-rows.txt" 2>>"$E2E/tables-load.log"
+  HP_PG_DB=$db stack psql -At -f "$HP_REPO/stack/e2e-tables.sql" >"$E2E/tables-questions.out" 2>>"$E2E/tables-load.log"
+}
+
 produce() {
   phase "holding-pivot binary"
   "${PIVOT[@]}" --version >"$E2E/version.txt" 2>&1 || broken "node bin/holding-pivot.js does not run (npm run build?)" || return
@@ -86,7 +134,9 @@ produce() {
     stack register "$HP_CONNECTOR_JSON" &&
       stack register "$HP_CONNECTOR_JSON" "${HP_SCHEMALESS[@]}" &&
       stack register "$HP_CONNECTOR_JSON" "${HP_3P[@]}" &&
-      hp_wait_snapshots "$HP_TOPIC" "$HP_TOPIC_SCHEMALESS" "$HP_TOPIC_3P"
+      stack register "$HP_CONNECTOR_JSON" "${HP_TABLES[@]}" &&
+      stack register "$HP_CONNECTOR_JSON" "${HP_FLAT[@]}" &&
+      hp_wait_snapshots "$HP_TOPIC" "$HP_TOPIC_SCHEMALESS" "$HP_TOPIC_3P" bankserver_tables.bank.holding bankserver_flat.bank.holding
   } >"$E2E/register.log" 2>&1 || broken "connectors and their snapshot rows" || return
   kcat -b "$HP_BOOTSTRAP" -L -t "$HP_TOPIC_3P" 2>&1 | grep -c 'partition [0-9]' >"$E2E/partitions-3p.txt"
 
@@ -150,6 +200,8 @@ produce() {
   local from to
   from=$(date -u -d '1 day ago' +%F) to=$(date -u -d '1 day' +%F)
   HP_PG_DB=$db stack psql -At -v user_id=3 -v from="$from" -v to="$to" -f "$HP_REPO/sql/questions.sql" >"$E2E/questions.out" 2>>"$E2E/sql.log"
+
+  tables || return
 
   phase "holding-pivot-sync through faults"
   (cd "$HP_REPO" && npx tsx test/e2e/fault-run.ts) >"$E2E/faults.log" 2>&1 || broken "the fault run (test/e2e/fault-run.ts)" || return

@@ -34,3 +34,17 @@ hp_run_dml() {
 
 # wait until every topic holds all messages
 hp_wait_all() { local t; for t; do stack wait-topic "$t" "$HP_MSGS_TOTAL"; done; }
+
+# many tables (stack/e2e.sh): bank.holding and bank.trade (db/init/03-bank-trade.sql) on one connector,
+# and on a twin whose events ExtractNewRecordState flattens with the metadata a full trail needs
+HP_TABLES=(name=holding-connector-tables topic.prefix=bankserver_tables slot.name=holding_pivot_tables
+  publication.name=holding_pivot_tables table.include.list=bank.holding,bank.trade)
+HP_TABLES_TOPICS='^bankserver_tables\.bank\..*'
+HP_FLAT=(name=holding-connector-flat topic.prefix=bankserver_flat slot.name=holding_pivot_flat
+  publication.name=holding_pivot_flat table.include.list=bank.holding,bank.trade
+  transforms=unwrap transforms.unwrap.type=io.debezium.transforms.ExtractNewRecordState
+  transforms.unwrap.add.fields=op,db,schema,table,lsn,txId,source.ts_ms,source.ts_us
+  transforms.unwrap.delete.tombstone.handling.mode=rewrite)
+HP_FLAT_TOPICS='^bankserver_flat\.bank\..*'
+# db/trade.sql: 7 events + 1 tombstone; rewrite drops tombstones from the flattened topics
+HP_MSGS_TRADE=8

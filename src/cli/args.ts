@@ -2,6 +2,7 @@ import { constants } from 'node:buffer';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { IDENTITY_COLUMNS, type IdentityColumn } from '../core/columns.js';
+import { TABLE_NAME } from '../core/tables.js';
 import {
   DEFAULT_OPTIONS,
   EVENT_TIME_MODES,
@@ -24,6 +25,10 @@ export interface ShellOptions {
   readonly stats: boolean;
   readonly quiet: boolean;
   readonly progress: ProgressMode;
+  /** --config: the configuration file naming each table's columns (table-config.ts reads it). */
+  readonly config: string | undefined;
+  /** --table: the tables to pivot (of the file, or with the command-line columns). */
+  readonly table: readonly string[];
 }
 
 /** Everything a run is told: its options, its inputs and the environment's pinned clock. */
@@ -69,7 +74,8 @@ without the JSON converter's schema envelope, kcat -J lines, tombstones (empty, 
 Output: CSV (RFC 4180), one row per tracked field per event, in the columns
   holding_id,user_id,change_field,old_value,new_value,datetime_created,
   datetime_updated,datetime_deleted,datetime_inserted,op
-then the --with columns, in the order given.
+then the --with columns, in the order given. With --config or --table the rows start with the
+table, the key and the user as text: source_table,row_key,user_key,change_field,...
 NULL is an empty field, an empty string is "" (what PostgreSQL's COPY ... CSV expects).
 
 Examples:
@@ -82,6 +88,9 @@ Examples:
     psql -f sql/holding_pivot_audit_load.sql
   holding-pivot --fields email,plan --id-field customer_id --user-field account_id \\
     --created-field created_at < customers.jsonl
+  kcat -b kafka:9092 -G audit -e -J '^bankserver1\\.bank\\..*' | holding-pivot --config audit.json \\
+    --with event_id,lsn,tx_id,committed_at,kafka_topic,kafka_partition,kafka_offset |
+    psql -f sql/audit_trail_load.sql
 
 Exit status:
 ${exitTable}
@@ -104,6 +113,11 @@ function list(value: string): string[] {
   const repeated = items.find((s, i) => items.indexOf(s) !== i);
   if (repeated !== undefined) throw new InvalidArgumentError(`"${repeated}" is named twice.`);
   return items;
+}
+
+function tableName(value: string, previous: string[] | undefined): string[] {
+  if (!TABLE_NAME.test(value)) throw new InvalidArgumentError('expected a table named schema.table.');
+  return [...(previous ?? []), value];
 }
 
 function identityColumns(value: string): IdentityColumn[] {
@@ -166,6 +180,8 @@ function command(out: (text: string) => void, err: (text: string) => void): Comm
         .choices(EVENT_TIME_MODES)
         .default(DEFAULT_OPTIONS.eventTime satisfies EventTimeMode),
     )
+    .option('--config <file>', 'a JSON file of the tables to pivot and their columns (README: "Many tables")')
+    .addOption(new Option('--table <schema.table>', 'pivot only this table (repeatable); without --config, with the options above').argParser(tableName))
     .addOption(
       new Option('--with <list>', `columns to append, in this order: ${IDENTITY_COLUMNS.join(',')}`).argParser(identityColumns),
     )
@@ -196,6 +212,19 @@ function command(out: (text: string) => void, err: (text: string) => void): Comm
 
 const usageMessage = (message: string): string => `holding-pivot: ${escapeForTerminal(message.trimEnd())} (see holding-pivot --help)\n`;
 
+/** --config and --table beside the options they make meaningless are usage errors. */
+function tableOptionsAgree(program: Command, options: Omit<PivotOptions, 'tables'> & ShellOptions): void {
+  // The file names every table's columns: the same options beside it would be silently unused.
+  const columnOptions = ['fields', 'idField', 'userField', 'createdField'].filter((name) => program.getOptionValueSource(name) === 'cli');
+  const flag = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (options.config !== undefined && columnOptions.length > 0) {
+    throw new ArgsExit(EXIT.usage, '', usageMessage(`--config names each table's columns; leave out ${columnOptions.map(flag).join(', ')}`));
+  }
+  if ((options.config !== undefined || options.table.length > 0) && options.with.includes('source_table')) {
+    throw new ArgsExit(EXIT.usage, '', usageMessage('--with source_table: with --config or --table every row starts with its source_table already'));
+  }
+}
+
 /** Reads the command line and the environment; throws ArgsExit for --help, --version and usage errors. */
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): RunConfig {
   let stdout = '';
@@ -218,5 +247,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): RunC
   }
   // No default in the option itself, so --help shows none for it.
   if (program.getOptionValue('with') === undefined) program.setOptionValue('with', [...DEFAULT_OPTIONS.with]);
-  return { ...program.opts<PivotOptions & ShellOptions>(), inputs: program.args.length > 0 ? program.args : ['-'], pinnedTime: pinned };
+  if (program.getOptionValue('table') === undefined) program.setOptionValue('table', []);
+  const options = program.opts<Omit<PivotOptions, 'tables'> & ShellOptions>();
+  tableOptionsAgree(program, options);
+  // The table list itself is read from --config and --table later (table-config.ts).
+  return { ...options, tables: DEFAULT_OPTIONS.tables, inputs: program.args.length > 0 ? program.args : ['-'], pinnedTime: pinned };
 }

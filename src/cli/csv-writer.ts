@@ -1,11 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
 import { Writable } from 'node:stream';
-import type { Row } from '../core/columns.js';
+import type { OutputRow } from '../core/columns.js';
 import { CSV_OPTIONS } from './csv-options.js';
 
 /** RFC 4180 text of rows, one record per row, each ending in \n. */
-export function csvText(rows: readonly Row[]): string {
-  return stringify(rows as Row[], CSV_OPTIONS);
+export function csvText(rows: readonly OutputRow[]): string {
+  return stringify(rows as OutputRow[], CSV_OPTIONS);
 }
 
 /**
@@ -13,7 +13,7 @@ export function csvText(rows: readonly Row[]): string {
  * the last array it passed on until the next arrives, and a chunk's rows held that long survive
  * V8's scavenges often enough to make it grow its young generation (bench/README.md).
  */
-function written(rows: Row[]): string {
+function written(rows: OutputRow[]): string {
   const text = csvText(rows);
   rows.length = 0;
   return text;
@@ -43,11 +43,11 @@ export class CsvWriter extends Writable {
     });
   }
 
-  override _write(rows: Row[], _encoding: BufferEncoding, done: () => void): void {
+  override _write(rows: OutputRow[], _encoding: BufferEncoding, done: () => void): void {
     this.send(written(rows), done);
   }
 
-  override _writev(chunks: { chunk: Row[] }[], done: () => void): void {
+  override _writev(chunks: { chunk: OutputRow[] }[], done: () => void): void {
     // One csv-stringify call per array: its cost a row grows with the rows of a call.
     this.send(chunks.map(({ chunk }) => written(chunk)).join(''), done);
   }

@@ -1,4 +1,4 @@
-import type { Row } from '../core/columns.js';
+import type { OutputRow } from '../core/columns.js';
 import type { LineDecoder, LineOutcome } from '../core/line-decoder.js';
 import type { DeadLetter } from './dead-letter.js';
 import { excerpt, headText, type Counts, type Reporter } from './reporter.js';
@@ -50,8 +50,8 @@ export class LineConverter {
   constructor(private readonly run: ConverterContext) {}
 
   /** The rows of a batch's lines, in order; nothing once --strict has stopped. */
-  rowsOf(batch: LineBatch): Row[] {
-    const rows: Row[] = [];
+  rowsOf(batch: LineBatch): OutputRow[] {
+    const rows: OutputRow[] = [];
     const { lines } = batch;
     for (let i = 0; i < lines.length && !this.stopped; i++) {
       const line = lines[i] as Line;
@@ -82,7 +82,7 @@ export class LineConverter {
     this.run.stop(reason);
   }
 
-  private take(outcome: LineOutcome, rows: Row[], batch: LineBatch, i: number): void {
+  private take(outcome: LineOutcome, rows: OutputRow[], batch: LineBatch, i: number): void {
     const { counts, reporter } = this.run;
     switch (outcome.kind) {
       case 'rows':
@@ -104,6 +104,7 @@ export class LineConverter {
         return;
       case 'skipped':
         counts.skipped[outcome.what]++;
+        if (outcome.notice !== undefined) reporter.warning(where(batch, i), outcome.notice);
         return;
       case 'rejected': {
         counts.rejected++;

@@ -4,6 +4,7 @@ import { onProcessSignals } from './process-signals.js';
 import { ArgsExit, parseArgs } from './args.js';
 import type { RunIo } from './run.js';
 import { stderrTerminal } from './terminal.js';
+import { escapeForTerminal } from './terminal-text.js';
 
 /** The real process's streams, environment, clocks and signals. */
 export function processIo(): RunIo {
@@ -50,6 +51,12 @@ export async function main(argv: readonly string[], io: RunIo = processIo()): Pr
     return EXIT.io;
   }
   // Loaded only now, so --help and --version start as fast as node itself.
+  const { tableList } = await import('./table-config.js');
+  const tables = await tableList(config);
+  if (Array.isArray(tables)) {
+    for (const problem of tables) io.stderr.write(`holding-pivot: ${escapeForTerminal(problem)}\n`);
+    return EXIT.usage;
+  }
   const { run } = await import('./run.js');
-  return run(config, io);
+  return run({ ...config, tables }, io);
 }

@@ -24,7 +24,7 @@ export class Counts {
   rows = 0;
   tombstones = 0;
   rejected = 0;
-  readonly skipped: Record<SkipKind, number> = { snapshot: 0, truncate: 0, message: 0, heartbeat: 0, transaction: 0 };
+  readonly skipped: Record<SkipKind, number> = { snapshot: 0, truncate: 0, message: 0, heartbeat: 0, transaction: 0, unconfigured: 0 };
 }
 
 /**

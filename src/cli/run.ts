@@ -18,8 +18,9 @@
 // one (a split2 mapper writing rows itself): bench/README.md.
 import { addAbortSignal, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { COLUMNS, type Row } from '../core/columns.js';
+import type { OutputRow } from '../core/columns.js';
 import { LineDecoder } from '../core/line-decoder.js';
+import { outputColumns } from '../core/output-columns.js';
 import type { RunConfig } from './args.js';
 import { CsvWriter } from './csv-writer.js';
 import { DeadLetter } from './dead-letter.js';
@@ -83,16 +84,16 @@ async function* rowsOfInputs(
   inputs: readonly string[],
   open: (input: string) => Readable,
   maxLineBytes: number,
-  rowsOf: (batch: LineBatch) => Row[],
+  rowsOf: (batch: LineBatch) => OutputRow[],
   stop: AbortSignal,
   unreadable: (name: string, error: unknown) => void,
-): AsyncGenerator<Row[]> {
+): AsyncGenerator<OutputRow[]> {
   for (const input of inputs) {
     if (stop.aborted) return;
     const name = input === '-' ? 'stdin' : input;
     const lines = new WholeLines(name, maxLineBytes);
     // No batch is kept in a variable across a yield (see the top of this file).
-    const rows = (batch: LineBatch | null): Row[] => (batch === null ? [] : rowsOf(batch));
+    const rows = (batch: LineBatch | null): OutputRow[] => (batch === null ? [] : rowsOf(batch));
     try {
       // A stop destroys the source, which ends this loop with an error, even while it waits for data.
       for await (const chunk of addAbortSignal(stop, open(input)) as AsyncIterable<Buffer | string>) {
@@ -173,8 +174,8 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
   reporter.startProgress(counts);
   try {
     await pipeline(
-      async function* csvRows(): AsyncGenerator<Row[]> {
-        if (config.header) yield [[...COLUMNS, ...config.with] as unknown as Row];
+      async function* csvRows(): AsyncGenerator<OutputRow[]> {
+        if (config.header) yield [outputColumns(config)];
         yield* rowsOfInputs(config.inputs, open, config.maxLineBytes, (batch) => converter.rowsOf(batch), stopper.signal, (name, error) => {
           reporter.error(`${name}: cannot read (${errorText(error)})`);
           ioFailed = true;

@@ -42,3 +42,12 @@ export type PivotRow = CellsOf<typeof COLUMNS>;
 
 /** One output row: the ten pivot cells, then one cell per `--with` column, in the order given. */
 export type Row = readonly [...PivotRow, ...Cell[]];
+
+/**
+ * The columns of an audit trail of many tables (--config, --table; sql/audit_trail.sql): the
+ * table, then COLUMNS with the key and the user as text under names of no one table.
+ */
+export const GENERIC_COLUMNS = ['source_table', 'row_key', 'user_key', ...COLUMNS.slice(2)] as const;
+
+/** A row as written: PivotRow's cells, after the table's with --config or --table. */
+export type OutputRow = readonly Cell[];

@@ -58,7 +58,8 @@ function fieldType(type: z.infer<typeof ConnectType>, depth = 0): FieldType {
 }
 
 /**
- * Reads the column types of the `after` (or `before`) struct of a Debezium envelope schema:
+ * Reads the column types of the `after` (or `before`) struct of a Debezium envelope schema, or
+ * of the struct itself when it has neither (a flattened event's, from ExtractNewRecordState):
  * null for `"schema": null`, an error message when it is not a Connect schema at all.
  */
 export function decodeConnectSchema(schema: unknown): DecodedSchema | null | string {
@@ -66,15 +67,18 @@ export function decodeConnectSchema(schema: unknown): DecodedSchema | null | str
   const envelope = ConnectEnvelope.safeParse(schema);
   if (!envelope.success) return 'malformed "schema": not a Kafka Connect schema';
   const columns = new Map<string, FieldType>();
-  for (const image of ['after', 'before']) {
-    const struct = envelope.data.fields
-      ?.map((f) => ConnectField.safeParse(f))
-      .find((f) => f.success && f.data.field === image);
-    if (struct?.success !== true || struct.data.fields === undefined) continue;
-    for (const raw of struct.data.fields) {
+  const add = (fields: readonly unknown[]): void => {
+    for (const raw of fields) {
       const column = ConnectField.safeParse(raw);
       if (column.success && !columns.has(column.data.field)) columns.set(column.data.field, fieldType(column.data));
     }
+  };
+  const top = envelope.data.fields?.map((f) => ConnectField.safeParse(f)) ?? [];
+  const images = top.filter((f) => f.success && (f.data.field === 'after' || f.data.field === 'before'));
+  if (images.length === 0) add(envelope.data.fields ?? []);
+  for (const image of ['after', 'before']) {
+    const struct = images.find((f) => f.data?.field === image);
+    if (struct?.success === true && struct.data.fields !== undefined) add(struct.data.fields);
   }
   return { columns };
 }

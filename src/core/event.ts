@@ -67,6 +67,8 @@ export interface ChangeEvent {
   /** When Debezium processed the change, in ms; a number, or an ExactNumber when read exactly. */
   readonly ts_ms?: unknown;
   readonly source?: Source | null | undefined;
+  /** Rebuilt from an ExtractNewRecordState value (flattened.ts): it never has a "before" to update from. */
+  readonly flattened?: boolean;
 }
 
 /** Checks the shape of a change event's payload; returns the reason when it is not one. */

@@ -16,6 +16,9 @@ export interface KafkaPosition {
 /** The event_id's parts, or why the event has none. */
 function eventIdParts(event: ChangeEvent, key: Cell): string[] | string {
   const source = event.source;
+  if (event.flattened && !(source?.db && source.schema && source.table && source.lsn !== undefined && source.lsn !== null)) {
+    return 'event_id needs the change\'s database, schema, table and LSN: add db,schema,table,lsn to the ExtractNewRecordState transform\'s add.fields';
+  }
   if (!source) return 'no "source": event_id needs the change\'s database, table and LSN';
   const { db, schema, table } = source;
   if (!db || !schema || !table) return 'no "source.db", "source.schema" or "source.table": event_id needs them';

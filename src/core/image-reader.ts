@@ -8,6 +8,7 @@ import type { Cell } from './columns.js';
 import type { RowImage } from './event.js';
 import { ExactNumber } from './exact-json.js';
 import type { PivotContext } from './pivot.js';
+import { keyText } from './tables.js';
 import { UnloadableValue } from './unloadable.js';
 import { isUnavailable, microsCell, typedCell, type ValueContext } from './values.js';
 
@@ -87,25 +88,40 @@ export class ImageReader {
   }
 
   /**
-   * The holding_id: never NULL, since the table refuses that (a mistyped --id-field, or an event
-   * of another table in the same stream). Throws UnloadableValue naming the columns there are.
+   * The key: never NULL, since the table refuses that (a mistyped --id-field, or an event of
+   * another table in the same stream). A composite key is its one text form (keyText). Throws
+   * UnloadableValue naming the columns there are.
    */
   id(): string {
-    const field = this.ctx.options.idField;
+    const { key } = this.ctx.table;
+    return key.length === 1 ? this.keyPart(key[0] as string) : keyText(key.map((field) => this.keyPart(field)));
+  }
+
+  private keyPart(field: string): string {
     const value = this.value(field);
     if (value === undefined || value === null) {
       const what = value === null || this.has(field) ? 'is NULL in' : 'is not in';
-      throw new UnloadableValue(`the id column "${field}" ${what} "${this.name}" (${columnList(this.image)}); check --id-field`);
+      throw new UnloadableValue(`the id column "${field}" ${what} "${this.name}" (${columnList(this.image)}); check ${this.keyOption()}`);
     }
     const id = this.cell(field);
-    if (id === null) throw new UnloadableValue(`the id column "${field}" has no value in "${this.name}"; check --id-field`);
+    if (id === null) throw new UnloadableValue(`the id column "${field}" has no value in "${this.name}"; check ${this.keyOption()}`);
     return id;
   }
 
-  /** The user_id: the user column's value, or NULL; none when the option names none (''). */
+  /** Where the key column is named, for messages. */
+  private keyOption(): string {
+    return this.ctx.options.tables === null ? '--id-field' : 'the table\'s "key"';
+  }
+
+  /** The image's columns, in its order. */
+  columns(): string[] {
+    return Object.keys(this.image);
+  }
+
+  /** The user_id: the user column's value, or NULL. */
   user(): Cell {
-    const field = this.ctx.options.userField;
-    return field === '' ? null : this.cell(field);
+    const { user } = this.ctx.table;
+    return user === '' ? null : this.cell(user);
   }
 
   /** Whether none of `fields` has a value: missing or NULL. */
@@ -115,7 +131,7 @@ export class ImageReader {
 
   /** The created-at column, decoded by its schema type when there is a schema. */
   created(): Cell {
-    const field = this.ctx.options.createdField;
+    const field = this.ctx.table.created;
     if (field === '') return null;
     const value = this.value(field);
     // Without a schema a number here can only be Debezium's default for a PostgreSQL timestamp.

@@ -1,14 +1,20 @@
+import type { OutputRow } from './columns.js';
 import { decodeConnectSchema, type DecodedSchema } from './connect-schema.js';
 import { validateChangeEvent, type ChangeEvent } from './event.js';
 import { parseExactJson } from './exact-json.js';
+import { isFlattened, unflatten } from './flattened.js';
 import { withIdentity, type KafkaPosition } from './identity.js';
 import { endOfJsonValue } from './json-scan.js';
 import type { PivotOptions } from './options.js';
 import { pivotEvent, type PivotContext, type PivotResult } from './pivot.js';
+import { commandLineTable, routeEvent, type TableSpec } from './tables.js';
 import { NEEDS_EXACT_NUMBERS } from './values.js';
 
+/** The rows of one event as written: with a table list, each starts with the table's name. */
+type Written = Exclude<PivotResult, { kind: 'rows' }> | (Omit<Extract<PivotResult, { kind: 'rows' }>, 'rows'> & { readonly rows: OutputRow[] });
+
 /** What became of one input line; a kcat -J line's outcome says which Kafka message it was. */
-export type LineOutcome = (PivotResult | { readonly kind: 'tombstone' }) & { readonly position?: KafkaPosition };
+export type LineOutcome = (Written | { readonly kind: 'tombstone' }) & { readonly position?: KafkaPosition };
 
 const TOMBSTONE: LineOutcome = { kind: 'tombstone' };
 const rejected = (reason: string): LineOutcome => ({ kind: 'rejected', reason });
@@ -74,10 +80,24 @@ function isKcatJson(value: JsonObject): boolean {
   );
 }
 
-/** The event's rows, with the `--with` columns when there are any. */
-function pivot(event: ChangeEvent, ctx: PivotContext, position: KafkaPosition | undefined): PivotResult {
-  const result = pivotEvent(event, ctx);
-  return ctx.options.with.length === 0 ? result : withIdentity(result, event, position, ctx.options);
+/** The event's rows, with the `--with` columns when there are any, after its table's name when it has one. */
+function pivot(event: ChangeEvent, ctx: PivotContext, position: KafkaPosition | undefined, table: string | null): Written {
+  const pivoted = pivotEvent(event, ctx);
+  const result = ctx.options.with.length === 0 ? pivoted : withIdentity(pivoted, event, position, ctx.options);
+  if (table === null || result.kind !== 'rows') return result;
+  return { ...result, rows: result.rows.map((row) => [table, ...row]) };
+}
+
+function unconfigured(table: string): LineOutcome {
+  const message = `events of ${table} are skipped: it is not one of the tables of --config or --table`;
+  return { kind: 'skipped', what: 'unconfigured', notice: { code: 'table-unconfigured', subject: table, message } };
+}
+
+/** A payload as a change event: as it is, or rebuilt when ExtractNewRecordState flattened it. */
+function changeEvent(value: JsonObject): ChangeEvent | string {
+  if (!isFlattened(value)) return validateChangeEvent(value);
+  const event = unflatten(value);
+  return typeof event === 'string' ? event : validateChangeEvent(event);
 }
 
 /** Nothing a line holds may crash the filter: whatever still throws rejects the line instead. */
@@ -95,8 +115,12 @@ function thrown(error: unknown): LineOutcome {
  */
 export class LineDecoder {
   private readonly known: KnownSchema[] = [];
+  /** The table every event is pivoted with when there is no table list. */
+  private readonly commandLine: TableSpec;
 
-  constructor(private readonly options: PivotOptions) {}
+  constructor(private readonly options: PivotOptions) {
+    this.commandLine = commandLineTable(options);
+  }
 
   /** Decodes a line (without its line end); `insertedAt` becomes the rows' datetime_inserted. */
   decode(line: string, insertedAt: string): LineOutcome {
@@ -223,22 +247,32 @@ export class LineDecoder {
     position: KafkaPosition | undefined,
   ): LineOutcome {
     if (!isObject(value)) return rejected(`not a Debezium change event (the payload is ${describe(value)})`);
-    if (!('op' in value)) {
+    if (!('op' in value) && !isFlattened(value)) {
       if (isTransactionMetadata(value)) return { kind: 'skipped', what: 'transaction' };
       if (isHeartbeat(value)) return { kind: 'skipped', what: 'heartbeat' };
       return rejected('not a Debezium change event (no "op")');
     }
-    const event = validateChangeEvent(value);
+    const event = changeEvent(value);
     if (typeof event === 'string') return rejected(event);
-    const ctx = { options: this.options, schema, insertedAt };
+    let table = this.commandLine;
+    let name: string | null = null;
+    if (this.options.tables !== null) {
+      const routed = routeEvent(this.options.tables, event.source, position?.topic);
+      if (routed === null) return rejected('the event names no table (source.schema and source.table, or a kcat -J topic), so no configured table applies');
+      if (routed.table === undefined) return unconfigured(routed.name);
+      ({ table, name } = { table: routed.table, name: routed.name });
+    }
+    const ctx = { options: this.options, table, schema, insertedAt };
     try {
-      return pivot(event, ctx, position);
+      return pivot(event, ctx, position, name);
     } catch (error) {
       if (error !== NEEDS_EXACT_NUMBERS) throw error;
     }
     // A number beyond what a double holds exactly: read the event again, keeping every number's digits.
     let exact: unknown = parseExactJson(source.text);
     for (const key of source.path) exact = (exact as JsonObject)[key];
-    return pivot(exact as ChangeEvent, ctx, position);
+    // Checked already, as doubles: the exact numbers would fail the checks for numbers.
+    const exactEvent = isFlattened(exact as JsonObject) ? unflatten(exact as JsonObject) : exact;
+    return pivot(exactEvent as ChangeEvent, ctx, position, name);
   }
 }

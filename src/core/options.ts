@@ -1,4 +1,5 @@
 import type { IdentityColumn } from './columns.js';
+import type { TableSpec } from './tables.js';
 
 /** How timestamps are written: ISO 8601 UTC text, or the raw epoch numbers found in the event. */
 export const TIMESTAMP_MODES = ['iso', 'epoch'] as const;
@@ -13,7 +14,7 @@ export type EventTimeMode = (typeof EVENT_TIME_MODES)[number];
 
 /** Everything the pure core needs to know to pivot an event. */
 export interface PivotOptions {
-  /** Columns tracked field by field: one output row per field per event. */
+  /** Columns tracked field by field: one output row per field per event; ['*'] for every column. */
   readonly fields: readonly string[];
   readonly idField: string;
   /** The column user_id comes from; '' for a table that has none. */
@@ -28,6 +29,12 @@ export interface PivotOptions {
   readonly eventTime: EventTimeMode;
   /** Columns appended after the ten, in this order. */
   readonly with: readonly IdentityColumn[];
+  /**
+   * The tables to pivot, by `schema.table`, each with its own columns (--config, --table): the
+   * events of other tables are skipped, and the rows start with the table (GENERIC_COLUMNS).
+   * Null: every event is pivoted with the four options above, in COLUMNS.
+   */
+  readonly tables: ReadonlyMap<string, TableSpec> | null;
 }
 
 export const DEFAULT_OPTIONS: PivotOptions = {
@@ -40,4 +47,5 @@ export const DEFAULT_OPTIONS: PivotOptions = {
   timestamps: 'iso',
   eventTime: 'commit',
   with: [],
+  tables: null,
 };

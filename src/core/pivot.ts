@@ -5,20 +5,24 @@ import { ImageReader } from './image-reader.js';
 import type { PivotOptions } from './options.js';
 import { eventTime } from './source.js';
 import { qualifiedName } from './sql-identifier.js';
+import { ALL_COLUMNS, type TableSpec } from './tables.js';
 import { UnloadableValue } from './unloadable.js';
 import type { ValueContext, Warning } from './values.js';
 
 /** Events that are valid but deliberately produce no rows; they are counted, not reported. */
-export type SkipKind = 'snapshot' | 'truncate' | 'message' | 'heartbeat' | 'transaction';
+export type SkipKind = 'snapshot' | 'truncate' | 'message' | 'heartbeat' | 'transaction' | 'unconfigured';
 
 export type PivotResult =
   | { readonly kind: 'rows'; readonly rows: Row[]; readonly warnings: Warning[] }
-  | { readonly kind: 'skipped'; readonly what: SkipKind }
+  /** `notice`: said once per cause, as warnings are (the events of a table that is not configured). */
+  | { readonly kind: 'skipped'; readonly what: SkipKind; readonly notice?: Warning }
   | { readonly kind: 'rejected'; readonly reason: string };
 
 /** Everything one event is pivoted with. */
 export interface PivotContext {
   readonly options: PivotOptions;
+  /** The columns of the event's table. */
+  readonly table: TableSpec;
   /** The envelope's column types; null when the event came without a schema. */
   readonly schema: DecodedSchema | null;
   /** The `datetime_inserted` of every row: when the row was produced, from the caller's clock. */
@@ -41,10 +45,22 @@ const replicaIdentityAdvice = (event: ChangeEvent): string => `run ALTER TABLE $
 
 const valueContext = (ctx: PivotContext): ValueContext => ({ timestamps: ctx.options.timestamps, warnings: [] });
 
+/**
+ * The tracked columns: the table's list, or with "*" every column of the images (after's order,
+ * then any only before has) but the key, user, created and excluded ones.
+ */
+function trackedFields(table: TableSpec, images: readonly (ImageReader | null)[]): readonly string[] {
+  if (table.fields !== ALL_COLUMNS) return table.fields;
+  const left = new Set([...table.key, table.user, table.created, ...table.exclude]);
+  const fields = new Set<string>();
+  for (const image of images) for (const column of image?.columns() ?? []) if (!left.has(column)) fields.add(column);
+  return [...fields];
+}
+
 function creation(event: ChangeEvent, ctx: PivotContext, op: 'c' | 'r'): PivotResult {
   if (typeof event.after !== 'object' || event.after === null) return { kind: 'rejected', reason: `op "${op}" without "after"` };
   const after = new ImageReader(ctx, event.after, 'after', valueContext(ctx));
-  const { fields } = ctx.options;
+  const fields = trackedFields(ctx.table, [after]);
   const id = after.id();
   const user = after.user();
   const created = after.created();
@@ -75,8 +91,8 @@ function updatedValues(field: string, before: ImageReader | null, after: ImageRe
  * REPLICA IDENTITY DEFAULT (or USING INDEX) sends only the key of a deleted or updated row in
  * `before`: Debezium writes its other columns as NULL, which would read as NULL old values.
  */
-function warnIfKeyOnly(event: ChangeEvent, ctx: PivotContext, before: ImageReader, what: 'updates' | 'deletes'): void {
-  const needed = [ctx.options.userField, ...ctx.options.fields];
+function warnIfKeyOnly(event: ChangeEvent, ctx: PivotContext, before: ImageReader, fields: readonly string[], what: 'updates' | 'deletes'): void {
+  const needed = ctx.table.user === '' ? fields : [ctx.table.user, ...fields];
   if (!before.lacksAll(needed)) return;
   const table = tableName(event);
   before.values.warnings.push({
@@ -91,15 +107,19 @@ function update(event: ChangeEvent, ctx: PivotContext): PivotResult {
   const values = valueContext(ctx);
   const after = new ImageReader(ctx, event.after, 'after', values);
   const before = event.before ? new ImageReader(ctx, event.before, 'before', values) : null;
+  const fields = trackedFields(ctx.table, [after, before]);
   if (before === null) {
     const table = tableName(event);
+    const advice = event.flattened
+      ? 'flattened events (ExtractNewRecordState) have none: pivot the unflattened topic for old values'
+      : replicaIdentityAdvice(event);
     values.warnings.push({
       code: 'before-missing',
       subject: table,
-      message: `updates of ${table} carry no "before" image, so old_value is NULL; ${replicaIdentityAdvice(event)}`,
+      message: `updates of ${table} carry no "before" image, so old_value is NULL; ${advice}`,
     });
-  } else warnIfKeyOnly(event, ctx, before, 'updates');
-  const { fields, changedOnly } = ctx.options;
+  } else warnIfKeyOnly(event, ctx, before, fields, 'updates');
+  const { changedOnly } = ctx.options;
   const id = after.id();
   const user = after.user();
   const updated = eventTime(event, ctx.options.eventTime, values);
@@ -117,9 +137,9 @@ function deletion(event: ChangeEvent, ctx: PivotContext): PivotResult {
     return { kind: 'rejected', reason: `op "d" without "before": nothing to pivot (${replicaIdentityAdvice(event)})` };
   }
   const before = new ImageReader(ctx, event.before, 'before', valueContext(ctx));
-  const { fields } = ctx.options;
+  const fields = trackedFields(ctx.table, [before]);
   const id = before.id();
-  warnIfKeyOnly(event, ctx, before, 'deletes');
+  warnIfKeyOnly(event, ctx, before, fields, 'deletes');
   const user = before.user();
   const deleted = eventTime(event, ctx.options.eventTime, before.values);
   const rows = fields.map((field): Row => [id, user, field, before.cell(field), null, null, null, deleted, ctx.insertedAt, 'd']);

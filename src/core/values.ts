@@ -22,7 +22,7 @@ const UNAVAILABLE_CODES = [...UNAVAILABLE_PLACEHOLDER].map((c) => c.charCodeAt(0
  */
 export const NEEDS_EXACT_NUMBERS: unique symbol = Symbol('needs exact numbers');
 
-export type WarningCode = 'unavailable-value' | 'before-missing' | 'before-incomplete' | 'field-missing' | 'column-unknown' | 'commit-time-missing';
+export type WarningCode = 'unavailable-value' | 'before-missing' | 'before-incomplete' | 'field-missing' | 'column-unknown' | 'commit-time-missing' | 'table-unconfigured';
 
 /** Something worth telling the user about a converted event; the event itself is still written. */
 export interface Warning {

@@ -1,12 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IDENTITY_COLUMNS, type Row } from '../../src/core/columns.js';
+import { IDENTITY_COLUMNS, type OutputRow } from '../../src/core/columns.js';
 import { csvText } from '../../src/cli/csv-writer.js';
 import { eventLineArb, garbageArb } from '../support/arbitraries.js';
 import { decoder, INSERTED } from '../support/pivot-helpers.js';
 
-const rowsOfLines = (lines: string[], options = {}): Row[] => {
+const rowsOfLines = (lines: string[], options = {}): OutputRow[] => {
   const d = decoder({ snapshot: true, ...options });
   return lines.flatMap((line) => {
     const outcome = d.decode(line, INSERTED);
@@ -42,7 +42,7 @@ describe('properties', () => {
 
   it('CSV output parses back to the original values, NULL and "" kept apart', () => {
     const cell = fc.option(fc.string({ unit: 'binary', maxLength: 20 }), { nil: null });
-    const row = fc.tuple(cell, cell, cell, cell, cell, cell, cell, cell, cell, cell) as fc.Arbitrary<Row>;
+    const row = fc.tuple(cell, cell, cell, cell, cell, cell, cell, cell, cell, cell) as fc.Arbitrary<OutputRow>;
     fc.assert(
       fc.property(fc.array(row, { maxLength: 20 }), (rows) => {
         const parsed = parse(csvText(rows), {
