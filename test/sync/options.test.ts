@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ArgsExit, parseArgs } from '../../src/cli/args.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import { DEFAULT_BATCH_MS, DEFAULT_BATCH_ROWS, DEFAULT_TABLE, parseSyncArgs, SyncArgsExit } from '../../src/sync/options.js';
+import { ROOT, TEST_ENV } from '../support/spawn.js';
 
 function parse(...args: string[]): { config?: ReturnType<typeof parseSyncArgs>; status?: number; out: string; err: string } {
   let out = '';
@@ -121,5 +123,14 @@ describe('holding-pivot-sync options', () => {
         ' -X <property=value>',
     );
     expect(out).toContain('  3    Kafka or PostgreSQL failed, or another sync holds a partition: nothing half-loaded\n');
+  });
+
+  it('--help to a reader that is gone (| true) exits 0, silently, as holding-pivot does', () => {
+    const result = spawnSync('bash', ['-c', `node "${ROOT}bin/holding-pivot-sync.js" --help | true; echo "status \${PIPESTATUS[0]}" >&2`], {
+      env: TEST_ENV,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(result.stderr).toBe('status 0\n');
   });
 });
