@@ -1,19 +1,12 @@
 import { constants } from 'node:buffer';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import { IDENTITY_COLUMNS, type IdentityColumn } from '../core/columns.js';
 import { TABLE_NAME } from '../core/tables.js';
-import {
-  DEFAULT_OPTIONS,
-  EVENT_TIME_MODES,
-  TIMESTAMP_MODES,
-  type EventTimeMode,
-  type PivotOptions,
-  type TimestampMode,
-} from '../core/options.js';
+import { DEFAULT_OPTIONS, type PivotOptions } from '../core/options.js';
 import { EXIT, EXIT_MEANINGS } from './exit-codes.js';
+import { addPivotOptions } from './pivot-options.js';
 import { PROGRESS_MODES, type ProgressMode } from './progress.js';
-import { escapeForTerminal } from './terminal-text.js';
+import { commandOutput, usageLine } from './usage-message.js';
 
 /** The shell's own options, beside the core's PivotOptions; commander fills both from the flags. */
 export interface ShellOptions {
@@ -99,32 +92,9 @@ Environment:
   SOURCE_DATE_EPOCH  pin datetime_inserted to this Unix time in whole seconds (reproducible output)
 `;
 
-/** A column name; "" only where the option allows none. */
-function column(optional: boolean): (value: string) => string {
-  return (value) => {
-    if (value === '' && !optional) throw new InvalidArgumentError('expected a column name.');
-    return value;
-  };
-}
-
-function list(value: string): string[] {
-  const items = value.split(',').map((s) => s.trim());
-  if (items.some((s) => s === '')) throw new InvalidArgumentError('expected a comma-separated list of column names.');
-  const repeated = items.find((s, i) => items.indexOf(s) !== i);
-  if (repeated !== undefined) throw new InvalidArgumentError(`"${repeated}" is named twice.`);
-  return items;
-}
-
 function tableName(value: string, previous: string[] | undefined): string[] {
   if (!TABLE_NAME.test(value)) throw new InvalidArgumentError('expected a table named schema.table.');
   return [...(previous ?? []), value];
-}
-
-function identityColumns(value: string): IdentityColumn[] {
-  const names = list(value);
-  const unknown = names.find((name) => !(IDENTITY_COLUMNS as readonly string[]).includes(name));
-  if (unknown !== undefined) throw new InvalidArgumentError(`unknown column "${unknown}"; the columns are ${IDENTITY_COLUMNS.join(', ')}.`);
-  return names as IdentityColumn[];
 }
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
@@ -151,40 +121,16 @@ function pinnedTime(env: NodeJS.ProcessEnv): number | undefined {
 }
 
 function command(out: (text: string) => void, err: (text: string) => void): Command {
-  return new Command()
+  const program = new Command()
     .name('holding-pivot')
     .usage('[options] [file...]')
     .description('Turn Debezium change events into field-level CSV rows for an SQL audit trail.')
     .argument('[file...]', 'files to read in order, like cat; "-" or none reads stdin')
     .version(packageJson.version, '-V, --version', 'print the version and exit')
-    .helpOption('-h, --help', 'print this help and exit')
-    .addOption(
-      new Option('--fields <list>', 'comma-separated columns to track, one row each')
-        .argParser(list)
-        .default([...DEFAULT_OPTIONS.fields], DEFAULT_OPTIONS.fields.join(',')),
-    )
-    .addOption(new Option('--id-field <column>', 'column the holding_id comes from').argParser(column(false)).default(DEFAULT_OPTIONS.idField))
-    .addOption(new Option('--user-field <column>', 'column the user_id comes from ("" for none)').argParser(column(true)).default(DEFAULT_OPTIONS.userField))
-    .addOption(
-      new Option('--created-field <column>', 'column datetime_created comes from ("" for none)').argParser(column(true)).default(DEFAULT_OPTIONS.createdField),
-    )
-    .option('--snapshot', 'also pivot snapshot reads (op "r") like creates; skipped by default')
-    .option('--changed-only', 'leave out update rows whose field did not change')
-    .addOption(
-      new Option('--timestamps <mode>', 'iso: ISO 8601 UTC; epoch: the raw numbers, as stream.py wrote them')
-        .choices(TIMESTAMP_MODES)
-        .default(DEFAULT_OPTIONS.timestamps satisfies TimestampMode),
-    )
-    .addOption(
-      new Option('--event-time <mode>', 'datetime_updated/deleted: commit: when PostgreSQL committed the change; processed: when Debezium read it')
-        .choices(EVENT_TIME_MODES)
-        .default(DEFAULT_OPTIONS.eventTime satisfies EventTimeMode),
-    )
+    .helpOption('-h, --help', 'print this help and exit');
+  return addPivotOptions(program)
     .option('--config <file>', 'a JSON file of the tables to pivot and their columns (README: "Many tables")')
     .addOption(new Option('--table <schema.table>', 'pivot only this table (repeatable); without --config, with the options above').argParser(tableName))
-    .addOption(
-      new Option('--with <list>', `columns to append, in this order: ${IDENTITY_COLUMNS.join(',')}`).argParser(identityColumns),
-    )
     .option('--header', 'write the column names as the first row')
     .option('--errors <file>', 'append every rejected line, verbatim, to this file')
     .option('--strict', 'stop at the first rejected line, or event without a column an option names')
@@ -202,15 +148,10 @@ function command(out: (text: string) => void, err: (text: string) => void): Comm
     )
     .addHelpText('after', EXAMPLES)
     .exitOverride()
-    .configureOutput({
-      writeOut: out,
-      writeErr: err,
-      // One line: commander puts its "Did you mean" on a second one; the values it quotes are the user's.
-      outputError: (message, write) => write(usageMessage(message.replace(/^error: /, '').trimEnd().replace('\n(Did you mean', ' (Did you mean'))),
-    });
+    .configureOutput(commandOutput('holding-pivot', out, err));
 }
 
-const usageMessage = (message: string): string => `holding-pivot: ${escapeForTerminal(message.trimEnd())} (see holding-pivot --help)\n`;
+const usageMessage = (message: string): string => usageLine('holding-pivot', message);
 
 /** --config and --table beside the options they make meaningless are usage errors. */
 function tableOptionsAgree(program: Command, options: Omit<PivotOptions, 'tables'> & ShellOptions): void {

@@ -2,6 +2,7 @@ import { EXIT } from './exit-codes.js';
 import { fileIdentity, openInputFile, standardInput } from './file-input.js';
 import { onProcessSignals } from './process-signals.js';
 import { ArgsExit, parseArgs } from './args.js';
+import { printAnswer } from './help-output.js';
 import type { RunIo } from './run.js';
 import { stderrTerminal } from './terminal.js';
 import { escapeForTerminal } from './terminal-text.js';
@@ -25,14 +26,6 @@ export function processIo(): RunIo {
   };
 }
 
-/** Writes `text` and resolves once it is written: null, or the error that stopped it. */
-function written(out: NodeJS.WritableStream, text: string): Promise<NodeJS.ErrnoException | null> {
-  return new Promise((resolve) => {
-    out.once('error', resolve);
-    out.write(text, (error) => resolve(error ?? null));
-  });
-}
-
 /** Runs holding-pivot with process.argv-style arguments; resolves to the exit status. */
 export async function main(argv: readonly string[], io: RunIo = processIo()): Promise<number> {
   // stderr that cannot be written (a full disk, a reader gone) loses the diagnostics, never the rows.
@@ -44,11 +37,7 @@ export async function main(argv: readonly string[], io: RunIo = processIo()): Pr
     if (!(error instanceof ArgsExit)) throw error;
     if (error.stderr !== '') io.stderr.write(error.stderr);
     if (error.stdout === '') return error.status;
-    // --help or --version: a reader that went away (| head -1) is success, as for rows.
-    const failure = await written(io.stdout, error.stdout);
-    if (failure === null || failure.code === 'EPIPE') return error.status;
-    io.stderr.write(`holding-pivot: cannot write the output (${failure.message})\n`);
-    return EXIT.io;
+    return printAnswer('holding-pivot', error.stdout, error.status, io.stdout, io.stderr);
   }
   // Loaded only now, so --help and --version start as fast as node itself.
   const { tableList } = await import('./table-config.js');

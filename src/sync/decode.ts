@@ -1,10 +1,21 @@
 import { COLUMNS, IDENTITY_COLUMNS } from '../core/columns.js';
 import type { KafkaPosition } from '../core/identity.js';
 import { LineDecoder, type LineOutcome } from '../core/line-decoder.js';
-import { DEFAULT_OPTIONS } from '../core/options.js';
+import type { PivotOptions } from '../core/options.js';
+import type { PivotFlag } from '../cli/pivot-options.js';
 
 /** The columns the sync loads, in order: the pivot's ten, then those identifying each change. */
 export const AUDIT_COLUMNS: readonly string[] = [...COLUMNS, ...IDENTITY_COLUMNS];
+
+/**
+ * The pivot options the sync sets itself instead of taking them from its command line: --with is
+ * every identity column (AUDIT_COLUMNS), and --timestamps is iso, since the audit table's datetime
+ * columns are timestamps, which refuse epoch numbers.
+ */
+export const SET_BY_SYNC = ['with', 'timestamps'] as const satisfies readonly PivotFlag[];
+
+/** The pivot options a sync takes from its command line: one table's columns (no --config). */
+export type SyncPivotOptions = Omit<PivotOptions, (typeof SET_BY_SYNC)[number] | 'tables'>;
 
 /** What one kcat -J line gave: the core's outcome and the message's position. */
 export interface Decoded {
@@ -23,8 +34,8 @@ const lenient = new TextDecoder('utf-8');
 export class MessageDecoder {
   private readonly decoder: LineDecoder;
 
-  constructor(snapshot: boolean) {
-    this.decoder = new LineDecoder({ ...DEFAULT_OPTIONS, snapshot, with: IDENTITY_COLUMNS });
+  constructor(options: SyncPivotOptions) {
+    this.decoder = new LineDecoder({ ...options, with: IDENTITY_COLUMNS, timestamps: 'iso', tables: null });
   }
 
   /** Decodes one line; null when it is not a kcat -J message at all (no position to account for). */

@@ -1,4 +1,5 @@
 import { parseSyncArgs, SyncArgsExit } from './options.js';
+import { printAnswer } from '../cli/help-output.js';
 import { onProcessSignals } from '../cli/process-signals.js';
 import type { SyncIo } from './sync.js';
 
@@ -21,15 +22,16 @@ function processIo(): SyncIo {
 /** Runs holding-pivot-sync with process.argv-style arguments; resolves to the exit status. */
 export async function main(argv: readonly string[], io: SyncIo = processIo()): Promise<number> {
   let config;
+  let answer = '';
   try {
     config = parseSyncArgs(
       argv,
-      (text) => process.stdout.write(text),
+      (text) => (answer += text),
       (text) => io.stderr.write(text),
     );
   } catch (error) {
-    if (error instanceof SyncArgsExit) return error.status;
-    throw error;
+    if (!(error instanceof SyncArgsExit)) throw error;
+    return answer === '' ? error.status : printAnswer('holding-pivot-sync', answer, error.status, process.stdout, io.stderr);
   }
   const { sync } = await import('./sync.js');
   return sync(config, io);

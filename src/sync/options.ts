@@ -1,5 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
+import { EXIT } from '../cli/exit-codes.js';
+import { addPivotOptions } from '../cli/pivot-options.js';
+import { commandOutput } from '../cli/usage-message.js';
+import type { EventTimeMode } from '../core/options.js';
+import { SET_BY_SYNC, type SyncPivotOptions } from './decode.js';
 
 /** Everything a sync is told on its command line. */
 export interface SyncConfig {
@@ -14,7 +19,8 @@ export interface SyncConfig {
   readonly db: string | null;
   readonly batchRows: number;
   readonly batchMs: number;
-  readonly snapshot: boolean;
+  /** How each message is pivoted: holding-pivot's options, but those the sync sets itself. */
+  readonly pivot: SyncPivotOptions;
   /** librdkafka properties for kcat (-X), e.g. security settings. */
   readonly kafkaProperties: readonly string[];
   readonly kcat: string;
@@ -94,24 +100,19 @@ export function parseSyncArgs(argv: readonly string[], out: (text: string) => vo
       new Option('--batch-ms <ms>', 'load a batch this long after its first message at the latest')
         .argParser(positiveInteger)
         .default(DEFAULT_BATCH_MS),
-    )
-    .option('--snapshot', 'also pivot snapshot reads (op "r") like creates; skipped by default')
+    );
+  addPivotOptions(program, SET_BY_SYNC)
     .addOption(new Option('-X <property=value>', 'a librdkafka property for kcat (repeatable)').argParser(kafkaProperty).default([]))
     .option('--kcat <path>', 'the kcat executable', 'kcat')
     .option('--stats', 'a line per batch on stderr, and a summary at the end (always on a terminal)')
     .option('-q, --quiet', 'no warnings (rejected messages are still reported)')
     .addHelpText('after', EPILOG)
     .exitOverride()
-    .configureOutput({
-      writeOut: out,
-      writeErr: err,
-      outputError: (message, write) =>
-        write(`holding-pivot-sync: ${message.replace(/^error: /, '').trimEnd()} (see holding-pivot-sync --help)\n`),
-    });
+    .configureOutput(commandOutput('holding-pivot-sync', out, err));
   try {
     program.parse(argv as string[], { from: 'node' });
   } catch (error) {
-    if (error instanceof CommanderError) throw new SyncArgsExit(error.exitCode === 0 ? 0 : 2);
+    if (error instanceof CommanderError) throw new SyncArgsExit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
     throw error;
   }
   const o = program.opts<{
@@ -123,7 +124,13 @@ export function parseSyncArgs(argv: readonly string[], out: (text: string) => vo
     db?: string;
     batchRows: number;
     batchMs: number;
+    fields: string[];
+    idField: string;
+    userField: string;
+    createdField: string;
     snapshot?: boolean;
+    changedOnly?: boolean;
+    eventTime: EventTimeMode;
     X: string[];
     kcat: string;
     stats?: boolean;
@@ -138,7 +145,15 @@ export function parseSyncArgs(argv: readonly string[], out: (text: string) => vo
     db: o.db ?? null,
     batchRows: o.batchRows,
     batchMs: o.batchMs,
-    snapshot: o.snapshot === true,
+    pivot: {
+      fields: o.fields,
+      idField: o.idField,
+      userField: o.userField,
+      createdField: o.createdField,
+      snapshot: o.snapshot === true,
+      changedOnly: o.changedOnly === true,
+      eventTime: o.eventTime,
+    },
     kafkaProperties: o.X,
     kcat: o.kcat,
     stats: o.stats === true,

@@ -77,7 +77,7 @@ class SyncRun {
     private readonly reporter: SyncReporter,
     committed: Map<number, number | null>,
   ) {
-    this.decoder = new MessageDecoder(config.snapshot);
+    this.decoder = new MessageDecoder(config.pivot);
     this.committed = committed;
     this.read = new Map(committed);
     this.batch = new Batch(this.read, config.batchRows);

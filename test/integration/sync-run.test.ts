@@ -132,6 +132,32 @@ describe.skipIf(skip)('holding-pivot-sync, built, with a stand-in kcat (PostgreS
     expect(state(target)).toMatchObject({ rows: 6, offsets: ['0:3'] });
   });
 
+  it("loads another table's changes with holding-pivot's pivot options, into a table keyed by text", () => {
+    const target = freshTarget();
+    psql(target, ['-q', '-c', 'CREATE TABLE customer_audit (LIKE holding_pivot_audit INCLUDING ALL); ALTER TABLE customer_audit ALTER holding_id TYPE text, ALTER user_id TYPE text']);
+    const lines = join(dir, 'customer.jsonl');
+    const topic = 'shop1.public.customer';
+    const customer = (email: string, plan: string) => ({ customer_id: 'c-7', account_id: 'acct-42', email, plan, created_at: 1795511400000000 });
+    const source = (lsn: number, txId: number) => ({ db: 'shop', schema: 'public', table: 'customer', lsn, txId, ts_us: lsn * 1_000_000 + 1 });
+    const events = [
+      { op: 'c', before: null, after: customer('a@x.org', 'free'), source: source(1795511401, 501), ts_ms: 1795511500000 },
+      { op: 'u', before: customer('a@x.org', 'free'), after: customer('b@x.org', 'free'), source: source(1795511402, 502), ts_ms: 1795511600000 },
+      { op: 'd', before: customer('b@x.org', 'free'), after: null, source: source(1795511403, 503), ts_ms: 1795511700000 },
+    ];
+    writeFileSync(lines, events.map((e, offset) => `${JSON.stringify({ topic, partition: 0, offset, key: null, payload: JSON.stringify(e) })}\n`).join(''));
+    const pivot = ['--fields', 'email,plan', '--id-field', 'customer_id', '--user-field', 'account_id', '--created-field', '', '--changed-only', '--event-time', 'processed'];
+    const r = spawnSync(process.execPath, [SYNC, '-b', '127.0.0.1:1', '-t', topic, '--kcat', FAKE_KCAT, '--drain', '--table', 'customer_audit', ...pivot], { cwd: ROOT, env: env(target, lines), encoding: 'utf8' });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    const columns = 'holding_id, user_id, change_field, old_value, new_value, datetime_created, datetime_updated, datetime_deleted, op, source_table, lsn, tx_id, committed_at, kafka_topic, kafka_offset';
+    expect(query(target, `SELECT ${columns} FROM customer_audit ORDER BY kafka_offset, change_field`)).toEqual([
+      'c-7|acct-42|email||a@x.org||||c|public.customer|1795511401|501|2026-11-24 09:10:01.000001|shop1.public.customer|0',
+      'c-7|acct-42|plan||free||||c|public.customer|1795511401|501|2026-11-24 09:10:01.000001|shop1.public.customer|0',
+      'c-7|acct-42|email|a@x.org|b@x.org||2026-11-24 09:13:20||u|public.customer|1795511402|502|2026-11-24 09:10:02.000001|shop1.public.customer|1',
+      'c-7|acct-42|email|b@x.org||||2026-11-24 09:15:00|d|public.customer|1795511403|503|2026-11-24 09:10:03.000001|shop1.public.customer|2',
+      'c-7|acct-42|plan|free||||2026-11-24 09:15:00|d|public.customer|1795511403|503|2026-11-24 09:10:03.000001|shop1.public.customer|2',
+    ]);
+  });
+
   it('a position the partition no longer holds stops it with exit 3, loading nothing', () => {
     const target = freshTarget();
     psql(target, ['-q', '-c', `INSERT INTO holding_pivot_sync_offsets VALUES ('holding_pivot_audit', '${TOPIC}', 0, 50, now())`]);

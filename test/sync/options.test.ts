@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { ArgsExit, parseArgs } from '../../src/cli/args.js';
+import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import { DEFAULT_BATCH_MS, DEFAULT_BATCH_ROWS, DEFAULT_TABLE, parseSyncArgs, SyncArgsExit } from '../../src/sync/options.js';
+import { ROOT, TEST_ENV } from '../support/spawn.js';
 
 function parse(...args: string[]): { config?: ReturnType<typeof parseSyncArgs>; status?: number; out: string; err: string } {
   let out = '';
@@ -13,6 +17,9 @@ function parse(...args: string[]): { config?: ReturnType<typeof parseSyncArgs>; 
   }
 }
 
+// holding-pivot's defaults, but for the two options the sync sets itself and the tables of --config.
+const { with: _with, timestamps: _timestamps, tables: _tables, ...PIVOT_DEFAULTS } = DEFAULT_OPTIONS;
+
 describe('holding-pivot-sync options', () => {
   it('needs only the brokers and the topic; the rest has defaults', () => {
     expect(parse('-b', 'k:9092', '-t', 'topic').config).toEqual({
@@ -24,7 +31,7 @@ describe('holding-pivot-sync options', () => {
       db: null,
       batchRows: DEFAULT_BATCH_ROWS,
       batchMs: DEFAULT_BATCH_MS,
-      snapshot: false,
+      pivot: PIVOT_DEFAULTS,
       kafkaProperties: [],
       kcat: 'kcat',
       stats: false,
@@ -35,8 +42,9 @@ describe('holding-pivot-sync options', () => {
   it('reads every option', () => {
     const { config } = parse(
       '--brokers', 'a:1,b:2', '--topic', 't', '--partitions', '2, 0', '--drain', '--table', 'audit.trail', '--db', 'postgres://x/y',
-      '--batch-rows', '10', '--batch-ms', '50', '--snapshot', '-X', 'security.protocol=SSL', '-X', 'ssl.ca.location=/ca',
-      '--kcat', '/opt/kcat', '--stats', '-q',
+      '--batch-rows', '10', '--batch-ms', '50', '--fields', 'email, plan', '--id-field', 'customer_id', '--user-field', '',
+      '--created-field', 'signed_up', '--snapshot', '--changed-only', '--event-time', 'processed',
+      '-X', 'security.protocol=SSL', '-X', 'ssl.ca.location=/ca', '--kcat', '/opt/kcat', '--stats', '-q',
     );
     expect(config).toEqual({
       brokers: 'a:1,b:2',
@@ -47,7 +55,15 @@ describe('holding-pivot-sync options', () => {
       db: 'postgres://x/y',
       batchRows: 10,
       batchMs: 50,
-      snapshot: true,
+      pivot: {
+        fields: ['email', 'plan'],
+        idField: 'customer_id',
+        userField: '',
+        createdField: 'signed_up',
+        snapshot: true,
+        changedOnly: true,
+        eventTime: 'processed',
+      },
       kafkaProperties: ['security.protocol=SSL', 'ssl.ca.location=/ca'],
       kcat: '/opt/kcat',
       stats: true,
@@ -66,10 +82,55 @@ describe('holding-pivot-sync options', () => {
     expect(parse(...args)).toEqual({ status: 2, out: '', err: `holding-pivot-sync: ${message} (see holding-pivot-sync --help)\n` });
   });
 
+  it('a bad pivot option is the usage error holding-pivot gives, but for the name', () => {
+    const pivotUsage = (args: string[]) => {
+      try {
+        parseArgs(['node', 'holding-pivot', ...args], {});
+      } catch (error) {
+        if (error instanceof ArgsExit) return error;
+      }
+      throw new Error(`holding-pivot took ${JSON.stringify(args)}`);
+    };
+    const cases = [['--fields', 'a,,b'], ['--fields', 'a,b,a'], ['--id-field', ''], ['--event-time', 'later'], ['--user-field'], ['--event-time', 'x\u001b[2J']];
+    for (const args of cases) {
+      const { status, stderr } = pivotUsage(args);
+      expect(parse('-b', 'k', '-t', 't', ...args)).toEqual({ status, out: '', err: stderr.replaceAll('holding-pivot', 'holding-pivot-sync') });
+    }
+    expect(parse('-b', 'k', '-t', 't', '--id-field', '')).toEqual({
+      status: 2,
+      out: '',
+      err: "holding-pivot-sync: option '--id-field <column>' argument '' is invalid. expected a column name. (see holding-pivot-sync --help)\n",
+    });
+  });
+
+  it('sets --timestamps and --with itself: ISO times for its timestamp columns, every identity column', () => {
+    expect(parse('-b', 'k', '-t', 't', '--timestamps', 'epoch').err).toBe("holding-pivot-sync: unknown option '--timestamps' (see holding-pivot-sync --help)\n");
+    expect(parse('-b', 'k', '-t', 't', '--with', 'event_id').err).toBe("holding-pivot-sync: unknown option '--with' (see holding-pivot-sync --help)\n");
+  });
+
   it('--help prints the usage and the exit statuses on stdout, status 0', () => {
     const { status, out, err } = parse('--help');
     expect({ status, err }).toEqual({ status: 0, err: '' });
     expect(out).toMatch(/^Usage: holding-pivot-sync -b <brokers> -t <topic> \[options\]\n/);
+    expect(out.replace(/\s+/g, ' ')).toContain(
+      ' --fields <list> comma-separated columns to track, one row each (default: holding_stock,holding_quantity)' +
+        ' --id-field <column> column the holding_id comes from (default: "holding_id")' +
+        ' --user-field <column> column the user_id comes from ("" for none) (default: "user_id")' +
+        ' --created-field <column> column datetime_created comes from ("" for none) (default: "datetime_created")' +
+        ' --snapshot also pivot snapshot reads (op "r") like creates; skipped by default' +
+        ' --changed-only leave out update rows whose field did not change' +
+        ' --event-time <mode> datetime_updated/deleted: commit: when PostgreSQL committed the change; processed: when Debezium read it (choices: "commit", "processed", default: "commit")' +
+        ' -X <property=value>',
+    );
     expect(out).toContain('  3    Kafka or PostgreSQL failed, or another sync holds a partition: nothing half-loaded\n');
+  });
+
+  it('--help to a reader that is gone (| true) exits 0, silently, as holding-pivot does', () => {
+    const result = spawnSync('bash', ['-c', `node "${ROOT}bin/holding-pivot-sync.js" --help | true; echo "status \${PIPESTATUS[0]}" >&2`], {
+      env: TEST_ENV,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(result.stderr).toBe('status 0\n');
   });
 });
