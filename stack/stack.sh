@@ -211,8 +211,19 @@ start_broker() {
   wait_for "Kafka broker on $BOOTSTRAP" broker broker_ready
 }
 
+# A Connect that was just SIGKILLed (the fault test does it) can linger for a moment, as a process
+# still freeing its memory or a zombie not yet reaped: that one is as good as gone.
+connect_gone() {
+  pid_alive connect || return 0
+  [[ $(ps -o stat= -p "$(cat "$RUN/connect.pid")" 2>/dev/null) == Z* ]]
+}
+
 start_connect() {
-  pid_alive connect && die "connect is running (pid $(cat "$RUN/connect.pid"))"
+  local t0=$SECONDS
+  until connect_gone; do
+    ((SECONDS - t0 < 30)) || die "connect is running (pid $(cat "$RUN/connect.pid"))"
+    sleep 0.2
+  done
   render "$REPO/stack/config/connect-distributed.properties" "$CONF/connect-distributed.properties"
   # read by ${env:…} in connect/holding-connector.json
   HOLDING_PG_HOST=127.0.0.1 HOLDING_PG_PORT=$PG_PORT \
