@@ -4,12 +4,12 @@
 --   psql -f sql/audit_trail.sql
 --   kcat -b kafka:9092 -C -e -J -t bankserver1.bank.holding -t bankserver1.bank.trade |
 --     holding-pivot --config audit.json --with event_id,lsn,tx_id,committed_at,kafka_topic,kafka_partition,kafka_offset |
---     psql -f sql/audit_trail_load.sql
+--     psql -v table=audit_trail -f sql/audit_load.sql
 --
 -- Keys and users of any type are text: a one-column key is its value ('42', a uuid), a composite
 -- key the JSON array of its values as text ('["7","2"]'; row_key::jsonb ->> 1 reads the second).
 -- Values are text as in holding_pivot; times are UTC `timestamp`s, as holding_pivot.sql explains
--- (load `--timestamps iso` output). event_id makes a load repeatable: audit_trail_load.sql skips
+-- (load `--timestamps iso` output). event_id makes a load repeatable: audit_load.sql skips
 -- every (event_id, change_field) the table holds already.
 
 CREATE TABLE IF NOT EXISTS audit_trail (

@@ -4,12 +4,12 @@
 --
 --   holding-pivot --with event_id,source_table,lsn,tx_id,committed_at,kafka_topic,kafka_partition,kafka_offset
 --
--- and sql/holding_pivot_audit_load.sql loads it, any number of times:
+-- and sql/audit_load.sql loads it, any number of times:
 --
 --   psql -f sql/holding_pivot_audit.sql
 --   kcat -b kafka:9092 -C -e -J -t bankserver1.bank.holding |
 --     holding-pivot --with event_id,source_table,lsn,tx_id,committed_at,kafka_topic,kafka_partition,kafka_offset |
---     psql -f sql/holding_pivot_audit_load.sql
+--     psql -f sql/audit_load.sql
 --
 -- The first ten columns, their checks and indexes are holding_pivot's (holding_pivot.sql, read
 -- here, which also creates that table), so the two cannot drift apart and questions.sql asks the

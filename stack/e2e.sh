@@ -110,8 +110,8 @@ tables() {
   {
     stack createdb "$db" &&
       HP_PG_DB=$db stack psql -q -f "$HP_REPO/sql/audit_trail.sql" &&
-      HP_PG_DB=$db stack psql -f "$HP_REPO/sql/audit_trail_load.sql" <"$E2E/tables.csv" &&
-      HP_PG_DB=$db stack psql -f "$HP_REPO/sql/audit_trail_load.sql" <"$E2E/tables.csv"
+      HP_PG_DB=$db stack psql -v table=audit_trail -f "$HP_REPO/sql/audit_load.sql" <"$E2E/tables.csv" &&
+      HP_PG_DB=$db stack psql -v table=audit_trail -f "$HP_REPO/sql/audit_load.sql" <"$E2E/tables.csv"
   } >"$E2E/tables-load.log" 2>&1 || broken "sql/audit_trail.sql + two loads" || return
   # bank.trade's rows, times as whether they are there: NULL printed as <null>
   HP_PG_DB=$db stack psql -At -P null='<null>' -c "SELECT row_key, user_key, change_field, old_value, new_value,

@@ -78,12 +78,12 @@ Examples:
     psql -c "\\copy holding_pivot from stdin csv"
   kcat -b kafka:9092 -C -e -J -t bankserver1.bank.holding |
     holding-pivot --with event_id,source_table,lsn,tx_id,committed_at,kafka_topic,kafka_partition,kafka_offset |
-    psql -f sql/holding_pivot_audit_load.sql
+    psql -f sql/audit_load.sql
   holding-pivot --fields email,plan --id-field customer_id --user-field account_id \\
     --created-field created_at < customers.jsonl
   kcat -b kafka:9092 -G audit -e -J '^bankserver1\\.bank\\..*' | holding-pivot --config audit.json \\
     --with event_id,lsn,tx_id,committed_at,kafka_topic,kafka_partition,kafka_offset |
-    psql -f sql/audit_trail_load.sql
+    psql -v table=audit_trail -f sql/audit_load.sql
 
 Exit status:
 ${exitTable}

@@ -15,7 +15,7 @@ const skip = !server.ok && !/^(1|true)$/i.test(process.env.CI ?? '');
 describe.skipIf(skip)('audit_trail: many tables in one table', () => {
   let database = '';
   let target: Target;
-  const load = (csv: string): string => psql(target, ['-f', join(ROOT, 'sql', 'audit_trail_load.sql')], { input: csv }).match(/INSERT 0 (\d+)/)?.[1] ?? '';
+  const load = (csv: string): string => psql(target, ['-v', 'table=audit_trail', '-f', join(ROOT, 'sql', 'audit_load.sql')], { input: csv }).match(/INSERT 0 (\d+)/)?.[1] ?? '';
 
   beforeAll(() => {
     assertBuilt();

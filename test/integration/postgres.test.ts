@@ -386,9 +386,9 @@ describe.skipIf(skip)(TITLE, { timeout: 30_000 }, () => {
       return target;
     }
 
-    /** Loads CSV with sql/holding_pivot_audit_load.sql; returns how many rows were new. */
+    /** Loads CSV with sql/audit_load.sql; returns how many rows were new. */
     function load(target: Target, csv: string): number {
-      const out = psql(target, ['-f', join(ROOT, 'sql', 'holding_pivot_audit_load.sql')], { input: csv });
+      const out = psql(target, ['-f', join(ROOT, 'sql', 'audit_load.sql')], { input: csv });
       const inserted = /^INSERT 0 (\d+)$/m.exec(out);
       if (!inserted) throw new Error(`no INSERT in:\n${out}`);
       return Number(inserted[1]);
