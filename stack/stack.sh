@@ -277,7 +277,7 @@ cmd_register() {
   done
   local name code data
   name=$(jq -r .name <<<"$body")
-  # Without overrides the file itself is posted, exactly as the README does it.
+  # Without overrides the file itself is posted, exactly as stack/README.md does it.
   if (($# == 0)); then data=@$file; else data=$body; fi
   code=$(curl -sS -o "$RUN/register-$name.json" -w '%{http_code}' -X POST \
     -H 'Accept: application/json' -H 'Content-Type: application/json' \

@@ -34,7 +34,7 @@ function eventIdParts(event: ChangeEvent, key: Cell): string[] | string {
  * form, the Kafka offset or the envelope's ts_ms, and different for any two changes. A WAL record
  * (its LSN) holds the changes of one transaction, but may hold several rows (a multi-row insert),
  * and the delete and the create of a primary-key update share it: the row's key and the op tell
- * those apart. The README ("Identity columns") gives the whole argument and its limits.
+ * those apart. The README ("Choices") gives the whole argument and its limits.
  * The text is the first 128 bits of the SHA-256 of the parts' JSON array, in hex: JSON encodes
  * a list of strings unambiguously, and the width stays fixed whatever the key.
  */

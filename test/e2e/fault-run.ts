@@ -146,7 +146,7 @@ function syncProcess(name: string, partitions: string, extra: readonly string[] 
   );
 }
 
-// The pipeline of the README's scale-out section, loading into holding_pivot like its \copy example.
+// The pipeline of stack/README.md's "Spreading the work", loading into holding_pivot as the README's \copy does.
 // -J and tee only let the harness see how far it has read; a short session lets a restarted
 // consumer take over the partitions of the killed one in seconds rather than 45.
 const NAIVE_READ = join(OUT, 'naive.kcat.out');
