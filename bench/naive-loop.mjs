@@ -4,7 +4,7 @@
 // runner can check its row count like the others'.
 //
 // With --csv-stringify it writes each chunk's rows with csv-stringify's sync API and holding-pivot's
-// options instead of joining them: the same loop with only the CSV cost the project's brief imposes
+// options instead of joining them: the same loop with only the cost of the CSV that COPY needs
 // added, which is the most any tool held to csv-stringify can reach (bench/README.md). The options
 // are holding-pivot's own, from the build (dist/csv-options.js, made by npm run build).
 const useCsvStringify = process.argv.includes('--csv-stringify');

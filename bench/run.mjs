@@ -18,7 +18,7 @@ const DATA = join(ROOT, 'bench', '.data');
 const GNU_TIME = '/usr/bin/time';
 const HP = join(ROOT, 'bin', 'holding-pivot.js');
 
-const USAGE = `usage: npm run bench -- [options]    (STREAM_PY=path/to/stream.py adds the seed's consumer)
+const USAGE = `usage: npm run bench -- [options]    (STREAM_PY=path/to/stream.py adds the tutorial's consumer)
   --count N         events per input (default 200000)
   --runs N          timed runs per command after the warm-up (default 5)
   --ref-runs N      timed runs of the slow references, jq and stream.py (default 3)

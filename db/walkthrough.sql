@@ -1,4 +1,4 @@
--- The seed's SQL script of changes (after the connector is registered), verbatim.
+-- The tutorial's SQL script of changes (after the connector is registered), verbatim.
 -- Run in database data_engineer, e.g.  psql -v ON_ERROR_STOP=1 -d data_engineer -f db/walkthrough.sql
 -- Each statement is its own transaction: 7 change events + 2 tombstones (after the deletes) on the topic.
 

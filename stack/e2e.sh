@@ -8,7 +8,7 @@
 #     re-sends what it sent) and registers three connectors on bank.holding: the tutorial's, a
 #     schemas.enable=false twin, and a twin whose topic has 3 partitions
 #  2. starts three `kcat -G` consumers (one group) on the 3-partition topic, each into holding-pivot
-#  3. runs db/walkthrough.sql and db/stress.sql (the seed's first row is already there: snapshot "r")
+#  3. runs db/walkthrough.sql and db/stress.sql (the tutorial's first row is already there: snapshot "r")
 #  4. consumes the tutorial's topic with kcat -C -u, -Z and -J, each piped into holding-pivot with and
 #     without --snapshot; the schemas.enable=false topic; the 3-partition topic with one consumer
 #  5. loads the CSV with \copy into a database made by sql/holding_pivot.sql, asks sql/questions.sql

@@ -26,7 +26,7 @@ stack() { bash "$HP_REPO/stack/stack.sh" "$@"; }
 # wait until every topic holds the snapshot row
 hp_wait_snapshots() { local t; for t; do stack wait-topic "$t" "$HP_MSGS_SNAPSHOT"; done; }
 
-# the seed's change script, then the stress changes
+# the tutorial's change script, then the stress changes
 hp_run_dml() {
   stack psql -q -f "$HP_REPO/db/walkthrough.sql"
   stack psql -q -f "$HP_REPO/db/stress.sql"

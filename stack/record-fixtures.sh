@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Record real Debezium output for the tests: runs the local stack (stack/stack.sh), registers the tutorial's
-# connector (and a schemas.enable=false twin), performs the walkthrough (the seed's first row before
+# connector (and a schemas.enable=false twin), performs the walkthrough (the tutorial's first row before
 # registration -> snapshot "r"; db/walkthrough.sql; db/stress.sql) and writes what kcat prints into
 # fixtures/recorded/ (or the directory given as $1):
 #   holding.kcat.txt             kcat -C (tombstones as empty lines)

@@ -1,5 +1,5 @@
 -- The tutorial's database: role data_engineer (login + replication), database data_engineer,
--- schema bank, table bank.holding (the seed's DDL) with REPLICA IDENTITY FULL.
+-- schema bank, table bank.holding (the tutorial's DDL) with REPLICA IDENTITY FULL.
 --
 -- Run by a superuser with psql, in any database; idempotent:
 --   * docker-compose: mounted into /docker-entrypoint-initdb.d of the official postgres image;

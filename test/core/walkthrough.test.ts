@@ -5,7 +5,7 @@ import { INSERTED, pivotText } from '../support/pivot-helpers.js';
 const sample = (name: string) => readFileSync(new URL(`../../fixtures/samples/${name}`, import.meta.url), 'utf8');
 const I = INSERTED;
 
-// The seed's walkthrough, pivoted: what fixtures/samples/*.jsonl must turn into.
+// The tutorial's walkthrough, pivoted: what fixtures/samples/*.jsonl must turn into.
 const SNAPSHOT_ROWS = [
   ['1000', '1', 'holding_stock', null, 'VFIAX', '2021-06-26T21:50:00.000001Z', null, null, I, 'r'],
   ['1000', '1', 'holding_quantity', null, '10', '2021-06-26T21:50:00.000001Z', null, null, I, 'r'],
@@ -34,7 +34,7 @@ const PROCESSED_ROWS = changeRows((m) => `2021-06-26T21:5${m}:00.500Z`);
 describe.each([
   ['with the schema envelope', 'walkthrough-envelope.jsonl'],
   ['without the schema envelope', 'walkthrough-plain.jsonl'],
-])('the seed walkthrough %s', (_, file) => {
+])('the walkthrough %s', (_, file) => {
   it('pivots creates, updates and deletes, skipping the snapshot read by default', () => {
     expect(pivotText(sample(file))).toEqual(CHANGE_ROWS);
   });

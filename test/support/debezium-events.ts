@@ -171,7 +171,7 @@ export function holding(
 const T0_US = Date.UTC(2021, 5, 26, 21, 50, 0) * 1000 + 1; // 2021-06-26T21:50:00.000001Z
 
 /**
- * The seed's walkthrough: one row there before the connector started (a snapshot read), then its
+ * The tutorial's walkthrough: one row there before the connector started (a snapshot read), then its
  * SQL script of changes. Deletes are followed by a tombstone (null), as kcat prints them.
  */
 export function walkthrough(): (HoldingChange | null)[] {
