@@ -11,11 +11,10 @@
 //
 // Why the middle stages are function calls and not generators of their own, and why the writer
 // empties each array of rows it writes: whatever the stream machinery holds between two chunks (a
-// suspended generator's batch, the last array passed on) survives V8's scavenges, and so much
-// survived that V8 doubled its young generation, for a peak RSS up to 25 MB higher at the same
-// speed. Lines are cut by WholeLines and decoded a chunk's run at a time rather than by split2 over
-// arbitrary chunks, which is several times faster. All measured, and this shape against the former
-// one (a split2 mapper writing rows itself): bench/README.md.
+// suspended generator's batch, the last array passed on) survives V8's scavenges, enough that V8
+// grows its young generation and the peak RSS with it, at the same speed. WholeLines cuts and
+// decodes a chunk's run of whole lines at once, several times faster than a line splitter fed
+// arbitrary chunks. All measured: bench/README.md ("Measurements behind the code").
 import { addAbortSignal, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { OutputRow } from '../core/columns.js';

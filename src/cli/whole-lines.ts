@@ -83,7 +83,7 @@ export class WholeLines {
 
   /** The lines of a run of bytes between two newlines. */
   private split(run: Buffer): Line[] {
-    // The usual case: one native UTF-8 check and one decode for the whole run, as split2 would do.
+    // The usual case: one native UTF-8 check and one decode for the whole run.
     if (run.length <= this.maxLineBytes && isUtf8(run)) return run.toString('utf8').split('\n');
     const lines: Line[] = [];
     for (let start = 0; ; ) {

@@ -16,7 +16,7 @@ describe('the bundle (npm run build)', () => {
 
   it('carries the licence of every package it bundles, with its version', () => {
     const headings = read('dist/THIRD-PARTY-NOTICES').match(/^\S+ \d+\.\d+\.\d+ \(.+\)$/gm);
-    // the CLI's four, then pg and what it requires (holding-pivot-sync)
+    // the CLI's three, then pg and what it requires, split2 among them (holding-pivot-sync)
     const pg = ['pg', 'pg-cloudflare', 'pg-connection-string', 'pg-int8', 'pg-pool', 'pg-protocol', 'pg-types', 'pgpass'];
     const pgTypes = ['postgres-array', 'postgres-bytea', 'postgres-date', 'postgres-interval', 'xtend'];
     const expected = ['commander', 'csv-stringify', ...pg, ...pgTypes, 'split2', 'zod'].sort().map((name) => {
