@@ -195,6 +195,27 @@ describe('the exit statuses', () => {
   });
 });
 
+describe('the options', () => {
+  it('are tabled in the README as --help lists them', async () => {
+    let help = '';
+    const stdout = new Writable({
+      write(chunk: Buffer, _e, done) {
+        help += chunk.toString();
+        done();
+      },
+    });
+    expect(await main(['node', 'holding-pivot', '--help'], io({ stdout }))).toBe(0);
+    const flags = (cells: string[]) => cells.flatMap((cell) => cell.match(/-{1,2}[a-zA-Z][\w-]*/g) ?? []).sort();
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('| option | what it does |')).split('\n').slice(2);
+    const rows = table.slice(0, table.findIndex((row) => !row.startsWith('|')));
+    const helpLines = help.slice(help.indexOf('Options:')).split('\n');
+    expect(flags(rows.map((row) => row.split('|')[1] ?? ''))).toEqual(
+      flags(helpLines.flatMap((row) => /^ {2}(-\S.*?)(?: {2,}|$)/.exec(row)?.[1] ?? [])),
+    );
+  });
+});
+
 describe('warnings', () => {
   it('remembers at most 1,000 causes: warnings of further causes are counted, not shown', async () => {
     const update = (table: number) =>
