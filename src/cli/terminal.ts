@@ -22,7 +22,7 @@ export interface Terminal {
  * unless stderr was sent to another one. Read again on every call, because a job moves between
  * the foreground and the background while it runs.
  */
-export function procForeground(): boolean | undefined {
+function procForeground(): boolean | undefined {
   let stat: string;
   try {
     stat = readFileSync('/proc/self/stat', 'latin1');

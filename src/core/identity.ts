@@ -38,7 +38,7 @@ function eventIdParts(event: ChangeEvent, key: Cell): string[] | string {
  * The text is the first 128 bits of the SHA-256 of the parts' JSON array, in hex: JSON encodes
  * a list of strings unambiguously, and the width stays fixed whatever the key.
  */
-export function eventId(event: ChangeEvent, key: Cell): string | { readonly reason: string } {
+function eventId(event: ChangeEvent, key: Cell): string | { readonly reason: string } {
   const parts = eventIdParts(event, key);
   if (typeof parts === 'string') return { reason: parts };
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);

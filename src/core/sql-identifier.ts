@@ -22,7 +22,7 @@ const RESERVED = new Set(
 );
 
 /** An identifier as SQL text: as it is when PostgreSQL reads it back unchanged, else in double quotes. */
-export function quoteIdentifier(name: string): string {
+function quoteIdentifier(name: string): string {
   if (/^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name)) return name;
   return `"${name.replaceAll('"', '""')}"`;
 }

@@ -6,7 +6,7 @@
  */
 
 /** How many units of a precision make one millisecond, and the fraction digits to write. */
-export const PRECISIONS = {
+const PRECISIONS = {
   ms: { perMs: 1, digits: 3 },
   us: { perMs: 1_000, digits: 6 },
   ns: { perMs: 1_000_000, digits: 9 },

@@ -10,7 +10,7 @@ import { epochDaysToDate, epochToIso, timeOfDay, type Precision } from './tempor
 import { loadableText, UnloadableValue } from './unloadable.js';
 
 /** Debezium's stand-in for an unchanged TOASTed value it could not read (`unavailable.value.placeholder`). */
-export const UNAVAILABLE_PLACEHOLDER = '__debezium_unavailable_value';
+const UNAVAILABLE_PLACEHOLDER = '__debezium_unavailable_value';
 // The same placeholder as a bytea column carries it (its bytes, base64), and as an integer array
 // column does (one element per byte of it).
 const UNAVAILABLE_BASE64 = Buffer.from(UNAVAILABLE_PLACEHOLDER).toString('base64');
@@ -79,7 +79,7 @@ function jsonText(value: unknown): string {
 }
 
 /** A value written as it is: text as text, numbers exactly, structures as compact JSON. */
-export function plainCell(value: unknown, field: string, ctx: ValueContext): Cell {
+function plainCell(value: unknown, field: string, ctx: ValueContext): Cell {
   switch (typeof value) {
     case 'string':
       if (value === UNAVAILABLE_PLACEHOLDER) return unavailable(field, ctx);

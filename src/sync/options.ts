@@ -66,7 +66,7 @@ function positiveInteger(value: string): number {
 }
 
 /** "0,2,5": distinct partition numbers, in the order given. */
-export function partitionList(value: string): number[] {
+function partitionList(value: string): number[] {
   const items = value.split(',').map((s) => s.trim());
   if (items.some((s) => !/^\d+$/.test(s))) throw new InvalidArgumentError('expected partition numbers such as 0,2.');
   const numbers = items.map(Number);
