@@ -2,6 +2,7 @@ import type { OutputRow } from '../core/columns.js';
 import type { LineDecoder, LineOutcome } from '../core/line-decoder.js';
 import type { DeadLetter } from './dead-letter.js';
 import { excerpt, headText, type Counts, type Reporter } from './reporter.js';
+import { count } from './terminal-text.js';
 import type { Line, LineBatch, UnreadableLine } from './whole-lines.js';
 
 /** What converting lines needs besides the lines. */
@@ -21,7 +22,6 @@ export interface ConverterContext {
 const BOM = 0xfeff;
 const CR = 0x0d;
 
-const bytes = (n: number): string => n.toLocaleString('en-US');
 /** Where the batch's line `i` is, as messages name it: input:line. */
 const where = (batch: LineBatch, i: number): string => `${batch.input}:${batch.first + i}`;
 /** A line's text without the CR of a CRLF line end. */
@@ -74,7 +74,7 @@ export class LineConverter {
 
   private unreadable(line: UnreadableLine): string {
     if (line.kind === 'invalid-utf8') return 'not valid UTF-8';
-    return `line of ${bytes(line.bytes)} bytes is over --max-line-bytes ${bytes(this.run.maxLineBytes)} (not kept)`;
+    return `line of ${count(line.bytes)} bytes is over --max-line-bytes ${count(this.run.maxLineBytes)} (not kept)`;
   }
 
   private stopHere(reason: 'rejected' | 'usage'): void {

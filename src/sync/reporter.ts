@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Warning } from '../core/values.js';
 import { excerpt, MAX_WARNING_CAUSES } from '../cli/reporter.js';
-import { escapeForTerminal } from '../cli/terminal-text.js';
+import { count, escapeForTerminal } from '../cli/terminal-text.js';
 import { describeRanges, type Batch } from './batch.js';
 
 const PROGRAM = 'holding-pivot-sync';
@@ -17,7 +17,6 @@ export class SyncTotals {
   lag: number | null = null;
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
 const plural = (n: number, word: string, words = `${word}s`): string => `${count(n)} ${n === 1 ? word : words}`;
 
 /**
