@@ -54,7 +54,7 @@ function pivotOptions(): Record<PivotFlag, Option> {
     eventTime: new Option('--event-time <mode>', 'datetime_updated/deleted: commit: when PostgreSQL committed the change; processed: when Debezium read it')
       .choices(EVENT_TIME_MODES)
       .default(DEFAULT_OPTIONS.eventTime satisfies EventTimeMode),
-    with: new Option('--with <list>', `columns to append, in this order: ${IDENTITY_COLUMNS.join(',')}`).argParser(identityColumns),
+    with: new Option('--with <list>', `columns to append, in the order given, from: ${IDENTITY_COLUMNS.join(',')}`).argParser(identityColumns),
   };
 }
 
