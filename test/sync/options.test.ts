@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ArgsExit, parseArgs } from '../../src/cli/args.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
@@ -123,6 +124,17 @@ describe('holding-pivot-sync options', () => {
         ' -X <property=value>',
     );
     expect(out).toContain('  3    Kafka or PostgreSQL failed, or another sync holds a partition: nothing half-loaded\n');
+  });
+
+  it('--help lists the options the README names, and no other', () => {
+    const flags = (text: string) => [...new Set(text.match(/(?<![\w-])-{1,2}[a-zA-Z][\w-]*/g))].sort();
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const lead = '`holding-pivot-sync --help` lists the options:';
+    const named = readme.slice(readme.indexOf(lead) + lead.length, readme.indexOf('declared once for both commands'));
+    const { out } = parse('--help');
+    const listed = out.slice(out.indexOf('Options:'), out.indexOf('\n\n', out.indexOf('Options:')));
+    const options = listed.split('\n').flatMap((row) => /^ {2}(-\S.*?)(?: {2,}|$)/.exec(row)?.[1] ?? []);
+    expect(flags(named)).toEqual(flags(options.join(' ')).filter((flag) => !['-V', '--version', '-h', '--help'].includes(flag)));
   });
 
   it('--help to a reader that is gone (| true) exits 0, silently, as holding-pivot does', () => {
