@@ -21,7 +21,7 @@ const RATE_WINDOW_MS = 2000;
 const CLEAR_LINE = '\r\x1b[K';
 
 /**
- * One line of running totals on stderr, redrawn in place at most every 250 ms. It is drawn only
+ * One line of running totals on stderr, redrawn in place at most every EVERY_MS. It is drawn only
  * while the process is in its terminal's foreground (never over the shell's prompt when the
  * pipeline runs with `&`), cut to the terminal's width (a wrapped line could not be redrawn), and
  * cleared before any other line is written to stderr.
@@ -53,7 +53,7 @@ export class LiveCount {
     this.timer.unref();
   }
 
-  /** Takes a sample and redraws the line when it may; called every 250 ms once started. */
+  /** Takes a sample and redraws the line when it may; called every EVERY_MS once started. */
   update(): void {
     const now = this.clock();
     const totals = this.totals();
