@@ -55,7 +55,8 @@ const drawn = (log: string): string[] => log.split(CLEAR).slice(1).map((piece) =
 describe.runIf(process.platform === 'linux')('the live count on a real terminal (tmux)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'holding-pivot-tty-'));
-    const env = { ...TEST_ENV, PS1: '$ ', HOME: dir, TERM: 'screen' };
+    // No HISTFILE: a shell killed with the server would write one into dir while afterAll removes it.
+    const env = { ...TEST_ENV, PS1: '$ ', HOME: dir, TERM: 'screen', HISTFILE: '' };
     const shell = `env -i ${Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(' ')} bash --norc --noprofile -i`;
     tmux('new-session', '-d', '-s', 'hp', '-x', String(WIDTH), '-y', '20', shell);
     tmux('pipe-pane', '-t', 'hp', `cat >> ${join(dir, 'pane.log')}`);
