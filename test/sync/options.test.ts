@@ -126,7 +126,7 @@ describe('holding-pivot-sync options', () => {
     expect(out).toContain('  3    Kafka or PostgreSQL failed, or another sync holds a partition: nothing half-loaded\n');
   });
 
-  it('--help lists the options the README names, and no other', () => {
+  it('--help lists the options the README names, and no other, with the defaults it gives', () => {
     const flags = (text: string) => [...new Set(text.match(/(?<![\w-])-{1,2}[a-zA-Z][\w-]*/g))].sort();
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const lead = '`holding-pivot-sync --help` lists the options:';
@@ -135,6 +135,8 @@ describe('holding-pivot-sync options', () => {
     const listed = out.slice(out.indexOf('Options:'), out.indexOf('\n\n', out.indexOf('Options:')));
     const options = listed.split('\n').flatMap((row) => /^ {2}(-\S.*?)(?: {2,}|$)/.exec(row)?.[1] ?? []);
     expect(flags(named)).toEqual(flags(options.join(' ')).filter((flag) => !['-V', '--version', '-h', '--help'].includes(flag)));
+    const defaults = [`\`--table\` (default \`${DEFAULT_TABLE}\`)`, `\`--batch-rows\` (default ${DEFAULT_BATCH_ROWS})`, `\`--batch-ms\` (default ${DEFAULT_BATCH_MS})`];
+    expect(defaults.filter((text) => !named.replace(/\s+/g, ' ').includes(text))).toEqual([]);
   });
 
   it('--help to a reader that is gone (| true) exits 0, silently, as holding-pivot does', () => {
