@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config.js';
@@ -114,5 +115,14 @@ describe('the configuration file', () => {
     expect(parseConfig({ tables: { 'bank.t': { key: 'id', fields: ['x'], exclude: ['y'] } } })).toEqual(['tables."bank.t".exclude: only with "fields": "*"']);
     expect(parseConfig({ tables: {} })).toEqual(['tables: expected at least one table']);
     expect(parseConfig(null)).toEqual(['expected an object with "tables"']);
+  });
+
+  it("is the README's example: stack/e2e-tables.json, which the e2e test runs", () => {
+    const text = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+    const readme = text('README.md');
+    const start = readme.indexOf('```json\n', readme.indexOf('### Many tables')) + '```json\n'.length;
+    const example = readme.slice(start, readme.indexOf('\n```', start));
+    expect(JSON.parse(example)).toEqual(JSON.parse(text('stack/e2e-tables.json')));
+    expect(parseConfig(JSON.parse(example))).toBeInstanceOf(Map);
   });
 });
