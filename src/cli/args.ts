@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import packageJson from '../../package.json' with { type: 'json' };
 import { TABLE_NAME } from '../core/tables.js';
 import { DEFAULT_OPTIONS, type PivotOptions } from '../core/options.js';
-import { EXIT, EXIT_MEANINGS } from './exit-codes.js';
+import { EXIT, EXIT_MEANINGS, exitTable } from './exit-codes.js';
 import { addPivotOptions } from './pivot-options.js';
 import { PROGRESS_MODES, type ProgressMode } from './progress.js';
 import { commandOutput, usageLine } from './usage-message.js';
@@ -47,20 +47,6 @@ const MAX_LINE_BYTES_LIMIT = constants.MAX_STRING_LENGTH;
 // datetime_inserted is ISO text PostgreSQL reads back: years up to 9999.
 const MAX_EPOCH_SECONDS = 253_402_300_799;
 
-function wrap(text: string, indent: string, width = 100): string {
-  const lines = [''];
-  for (const word of text.split(' ')) {
-    const line = lines[lines.length - 1] as string;
-    if (line !== '' && indent.length + line.length + 1 + word.length > width) lines.push(word);
-    else lines[lines.length - 1] = line === '' ? word : `${line} ${word}`;
-  }
-  return lines.join(`\n${indent}`);
-}
-
-const exitTable = (Object.keys(EXIT) as (keyof typeof EXIT)[])
-  .map((name) => `  ${String(EXIT[name]).padEnd(5)}${wrap(EXIT_MEANINGS[name], ' '.repeat(7))}`)
-  .join('\n');
-
 const EXAMPLES = `
 Input: one Kafka message value per line, as kcat prints them: Debezium change events with or
 without the JSON converter's schema envelope, kcat -J lines, tombstones (empty, NULL, null).
@@ -86,7 +72,7 @@ Examples:
     psql -v table=audit_trail -f sql/audit_load.sql
 
 Exit status:
-${exitTable}
+${exitTable(EXIT_MEANINGS)}
 
 Environment:
   SOURCE_DATE_EPOCH  pin datetime_inserted to this Unix time in whole seconds (reproducible output)

@@ -11,8 +11,11 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** What each status means, as --help and the README say it. */
-export const EXIT_MEANINGS: { readonly [name in keyof typeof EXIT]: string } = {
+/** What each status means for one command, as its --help and the README say it. */
+export type ExitMeanings = { readonly [name in keyof typeof EXIT]: string };
+
+/** holding-pivot's statuses. */
+export const EXIT_MEANINGS: ExitMeanings = {
   ok: 'every line was an event, a tombstone or a deliberate skip',
   rejected: 'some lines were rejected (the others were converted), or --strict stopped at the first',
   usage: 'usage error, or --strict stopped at an event without a column an option names',
@@ -32,4 +35,29 @@ export function exitStatus(run: {
   if (run.ioFailed) return EXIT.io;
   if (run.usage) return EXIT.usage;
   return run.rejected > 0 ? EXIT.rejected : EXIT.ok;
+}
+
+/** holding-pivot-sync's statuses: the same numbers, said of loading a topic. */
+export const SYNC_EXIT_MEANINGS: ExitMeanings = {
+  ok: 'stopped or drained; every message read was loaded',
+  rejected: 'as 0, but some messages were rejected (reported on stderr, kept in holding_pivot_sync_rejects)',
+  usage: 'usage error',
+  io: 'Kafka or PostgreSQL failed, or another sync holds a partition: the batch in flight is rolled back',
+  SIGINT: 'stopped by SIGINT, after loading what it had read',
+  SIGTERM: 'stopped by SIGTERM, after loading what it had read',
+};
+
+function wrap(text: string, indent: string, width = 100): string {
+  const lines = [''];
+  for (const word of text.split(' ')) {
+    const line = lines[lines.length - 1] as string;
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) lines.push(word);
+    else lines[lines.length - 1] = line === '' ? word : `${line} ${word}`;
+  }
+  return lines.join(`\n${indent}`);
+}
+
+/** The "Exit status:" table of a --help, made from a command's meanings. */
+export function exitTable(meanings: ExitMeanings): string {
+  return (Object.keys(EXIT) as (keyof typeof EXIT)[]).map((name) => `  ${String(EXIT[name]).padEnd(5)}${wrap(meanings[name], ' '.repeat(7))}`).join('\n');
 }

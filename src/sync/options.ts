@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import { EXIT } from '../cli/exit-codes.js';
+import { EXIT, exitTable, SYNC_EXIT_MEANINGS } from '../cli/exit-codes.js';
 import { addPivotOptions } from '../cli/pivot-options.js';
 import { commandOutput } from '../cli/usage-message.js';
 import type { EventTimeMode } from '../core/options.js';
@@ -52,11 +52,7 @@ Examples:
   holding-pivot-sync -b kafka:9092 -t bankserver1.bank.holding --partitions 0,1 --drain
 
 Exit status:
-  0    stopped or drained; every message loaded
-  1    as 0, but some messages were rejected (in holding_pivot_sync_rejects)
-  2    usage error
-  3    Kafka or PostgreSQL failed, or another sync holds a partition: nothing half-loaded
-  130  interrupted (SIGINT), 143 terminated (SIGTERM), after loading what was read
+${exitTable(SYNC_EXIT_MEANINGS)}
 `;
 
 function positiveInteger(value: string): number {

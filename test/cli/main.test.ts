@@ -1,7 +1,7 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { EXIT, EXIT_MEANINGS } from '../../src/cli/exit-codes.js';
+import { EXIT, EXIT_MEANINGS, SYNC_EXIT_MEANINGS, type ExitMeanings } from '../../src/cli/exit-codes.js';
 import { DEFAULT_MAX_LINE_BYTES, parseArgs } from '../../src/cli/args.js';
 import { main } from '../../src/cli/main.js';
 import type { RunIo, Signal } from '../../src/cli/run.js';
@@ -187,11 +187,20 @@ describe('the command line', () => {
 });
 
 describe('the exit statuses', () => {
-  it('are tabled in the README as EXIT_MEANINGS says them (--help prints them from it)', () => {
+  // The README has two tables, holding-pivot's then holding-pivot-sync's; each --help prints its own from the same meanings.
+  const readmeTable = (nth: number): string[] => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const table = readme.slice(readme.indexOf('| exit status | meaning |'));
-    const rows = table.split('\n').slice(2, 2 + Object.keys(EXIT).length);
-    expect(rows.map((row) => row.replace(/`/g, ''))).toEqual((Object.keys(EXIT) as (keyof typeof EXIT)[]).map((name) => `| ${EXIT[name]} | ${EXIT_MEANINGS[name]} |`));
+    const tables = readme.split('| exit status | meaning |\n').slice(1);
+    return (tables[nth] ?? '').split('\n').slice(1, 1 + Object.keys(EXIT).length).map((row) => row.replace(/`/g, ''));
+  };
+  const rowsOf = (meanings: ExitMeanings): string[] => (Object.keys(EXIT) as (keyof typeof EXIT)[]).map((name) => `| ${EXIT[name]} | ${meanings[name]} |`);
+
+  it('are tabled in the README as EXIT_MEANINGS says them (--help prints them from it)', () => {
+    expect(readmeTable(0)).toEqual(rowsOf(EXIT_MEANINGS));
+  });
+
+  it("are tabled in the README's sync section as SYNC_EXIT_MEANINGS says them (its --help prints them from it)", () => {
+    expect(readmeTable(1)).toEqual(rowsOf(SYNC_EXIT_MEANINGS));
   });
 });
 

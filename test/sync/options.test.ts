@@ -123,7 +123,8 @@ describe('holding-pivot-sync options', () => {
         ' --event-time <mode> datetime_updated/deleted: commit: when PostgreSQL committed the change; processed: when Debezium read it (choices: "commit", "processed", default: "commit")' +
         ' -X <property=value>',
     );
-    expect(out).toContain('  3    Kafka or PostgreSQL failed, or another sync holds a partition: nothing half-loaded\n');
+    expect(out).toContain('\nExit status:\n  0    stopped or drained; every message read was loaded\n');
+    expect(out).toContain('  143  stopped by SIGTERM, after loading what it had read\n');
   });
 
   it('--help lists the options the README names, and no other, with the defaults it gives', () => {
