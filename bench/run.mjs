@@ -5,7 +5,7 @@
 // between runs of the same turn. A command whose output is wrong is reported broken, not timed.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,7 @@ const USAGE = `usage: npm run bench -- [options]    (STREAM_PY=path/to/stream.py
   --startup-runs N  runs of each start-up command (default 20)
   --quick           --count 20000 --runs 3 --rss-count 2000 --startup-runs 10, unless given
   --no-jq           leave out jq
+  --no-duckdb       leave out DuckDB
   --profile         also node --cpu-prof holding-pivot on both inputs
   --check           exit 1 when a target is missed (otherwise misses are only reported)
   --baseline BIN    also time another build (a copy of bin/ and dist/ made before a change) in the
@@ -46,7 +47,7 @@ function options() {
       options: {
         ...Object.fromEntries(Object.keys(numbers).map((name) => [name, { type: 'string' }])),
         baseline: { type: 'string' },
-        ...Object.fromEntries(['quick', 'no-jq', 'profile', 'check', 'help'].map((name) => [name, { type: 'boolean' }])),
+        ...Object.fromEntries(['quick', 'no-jq', 'no-duckdb', 'profile', 'check', 'help'].map((name) => [name, { type: 'boolean' }])),
       },
     }));
   } catch (error) {
@@ -62,7 +63,7 @@ function options() {
     if (!Number.isSafeInteger(n) || n < 1) fail(`--${name} expects a positive integer`);
     o[name.replace(/-(.)/g, (_, c) => c.toUpperCase())] = n;
   }
-  return { ...o, jq: !values['no-jq'], profile: values.profile === true, check: values.check === true, baseline: values.baseline === undefined ? null : resolve(values.baseline) };
+  return { ...o, jq: !values['no-jq'], duckdb: !values['no-duckdb'], profile: values.profile === true, check: values.check === true, baseline: values.baseline === undefined ? null : resolve(values.baseline) };
 }
 
 /** The events for a count and form, generated into bench/.data/ once per version of the generator. */
@@ -86,7 +87,7 @@ function input(count, envelope) {
 /** The real interpreter behind python3, so a pyenv shim's start-up is not counted against stream.py. */
 const python3 = () => spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout?.trim() || fail('python3 does not run');
 
-function commands(opts, envelope) {
+function commands(opts, data) {
   const node = process.execPath;
   const naive = join(ROOT, 'bench', 'naive-loop.mjs');
   const list = [
@@ -96,28 +97,31 @@ function commands(opts, envelope) {
     { id: 'naivecsv', name: 'naive loop + csv-stringify', cmd: node, args: [naive, '--csv-stringify'] },
   ];
   if (opts.baseline) list.push({ id: 'base', name: 'holding-pivot (baseline)', cmd: node, args: [opts.baseline], compare: true });
+  const duckdb = [join(ROOT, 'bench', 'duckdb-pivot.mjs'), data.file, ...(data.envelope ? ['--envelope'] : [])];
+  if (opts.duckdb) list.push({ id: 'duckdb', name: 'DuckDB', cmd: node, args: duckdb, compare: true });
   if (opts.jq) list.push({ id: 'jq', name: 'jq', cmd: 'jq', args: ['-R', '-r', '-f', join(ROOT, 'bench', 'pivot.jq')], compare: true, slow: true });
   // stream.py crashes on a tombstone's empty line: it reads the same events without them.
-  if (process.env.STREAM_PY && envelope) list.push({ id: 'py', name: 'stream.py', cmd: python3(), args: ['-u', resolve(process.env.STREAM_PY)], noTombstones: true, slow: true });
+  if (process.env.STREAM_PY && data.envelope) list.push({ id: 'py', name: 'stream.py', cmd: python3(), args: ['-u', resolve(process.env.STREAM_PY)], noTombstones: true, slow: true });
   return list;
 }
 
 /** One run with a file on stdin: wall seconds, peak RSS in KiB and CPU seconds (GNU time), status. */
-function runOnce(command, stdinPath, { onStdout, rss = true } = {}) {
+function runOnce(command, stdinPath, { stdoutPath, rss = true } = {}) {
   return new Promise((done, reject) => {
     const fd = openSync(stdinPath, 'r');
+    const out = stdoutPath === undefined ? 'ignore' : openSync(stdoutPath, 'w');
     const timeFile = join(tmpdir(), `bench-time-${process.pid}`);
     const timed = rss && existsSync(GNU_TIME);
     const [cmd, args] = timed ? [GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, command.cmd, ...command.args]] : [command.cmd, command.args];
     let stderr = '';
     const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: [fd, onStdout ? 'pipe' : 'ignore', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: [fd, out, 'pipe'] });
     child.stderr.on('data', (d) => (stderr = (stderr + d).slice(0, 400)));
-    if (onStdout) onStdout(child.stdout);
     child.on('error', reject);
     child.on('close', (status, signal) => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       closeSync(fd);
+      if (out !== 'ignore') closeSync(out);
       let kib = null;
       let cpu = null;
       if (timed) {
@@ -154,15 +158,17 @@ async function verify(command, path, expectedRows) {
     });
     return new Promise((done) =>
       parser.on('end', () => done(null)).on('error', (error) => {
-        // Keep draining, so the command is not blocked on a full pipe.
-        stdout.unpipe(parser).resume();
+        stdout.destroy();
         done(error);
       }),
     );
   };
-  let parsed;
-  const result = await runOnce(command, path, { onStdout: (stdout) => (parsed = readRows(stdout)) });
-  const parseError = await parsed;
+  // Into a file, read after the run: DuckDB's COPY opens /dev/stdout, which fails on a socket (what
+  // a spawned child's 'pipe' is).
+  const output = join(tmpdir(), `bench-output-${process.pid}`);
+  const result = await runOnce(command, path, { stdoutPath: output });
+  const parseError = await readRows(createReadStream(output));
+  rmSync(output, { force: true });
   const problems = [];
   if (result.status !== 0) problems.push(`exit status ${result.status} ${result.stderr}`.trim());
   if (parseError) problems.push(`not CSV: ${parseError.message}`);
@@ -179,7 +185,7 @@ const median = (xs) => {
 async function throughput(opts, data) {
   const results = new Map();
   let reference = null;
-  for (const command of commands(opts, data.envelope)) {
+  for (const command of commands(opts, data)) {
     const path = command.noTombstones ? data.noTombstones : data.file;
     log(`  ${data.kind}: warm-up and check: ${command.name}`);
     const { problems, digest } = await verify(command, path, data.meta.expectedRows);
@@ -220,7 +226,7 @@ function paired(results, id, base = 'hp') {
 
 /** Peak RSS of holding-pivot alone (the memory-is-flat check). */
 async function peakRss(opts, data) {
-  const hp = commands(opts, data.envelope)[0];
+  const hp = commands(opts, data)[0];
   const { problems } = await verify(hp, data.file, data.meta.expectedRows);
   if (problems.length > 0) return NaN;
   const kib = [];
@@ -270,7 +276,9 @@ function report(opts, sets, rss, [nodeStart, hpStart], loads) {
   const hpBroken = (results) => (results.get('hp').problems.length > 0 ? NaN : null);
   // Each target: what, the measured value (null: not measured; NaN: broken output, which fails), the bar.
   const targets = [
-    ['enveloped: ≥ 3× stream.py', paired(env, 'py'), (v) => v >= 3, x],
+    ['enveloped: ≥ 5× stream.py', paired(env, 'py'), (v) => v >= 5, x],
+    ['enveloped: faster than DuckDB', paired(env, 'duckdb'), (v) => v > 1, x],
+    ['schema-less: faster than DuckDB', paired(bare, 'duckdb'), (v) => v > 1, x],
     ['enveloped: ≥ 6× jq', paired(env, 'jq'), (v) => v >= 6, x],
     ['enveloped: faster than the naive Node loop', paired(env, 'naive'), (v) => v > 1, x],
     ['schema-less: ≥ 0.8× the naive Node loop', paired(bare, 'naive'), (v) => v >= 0.8, x],
