@@ -24,6 +24,7 @@ const USAGE = `usage: npm run bench -- [options]    (STREAM_PY=path/to/stream.py
   --ref-runs N      timed runs of the slow references, jq and stream.py (default 3)
   --rss-count N     a smaller input, for peak RSS only (default 20000)
   --startup-runs N  runs of each start-up command (default 20)
+  --small-runs N    pairs of each small-run comparison, 1,000 to 40,000 events (default 10)
   --quick           --count 20000 --runs 3 --rss-count 2000 --startup-runs 10, unless given
   --no-jq           leave out jq
   --no-duckdb       leave out DuckDB
@@ -39,8 +40,8 @@ function fail(message) {
 }
 
 function options() {
-  const numbers = { count: 200_000, runs: 5, 'ref-runs': 3, 'rss-count': 20_000, 'startup-runs': 20 };
-  const quick = { count: 20_000, runs: 3, 'rss-count': 2_000, 'startup-runs': 10 };
+  const numbers = { count: 200_000, runs: 5, 'ref-runs': 3, 'rss-count': 20_000, 'startup-runs': 20, 'small-runs': 10 };
+  const quick = { count: 20_000, runs: 3, 'rss-count': 2_000, 'startup-runs': 10, 'small-runs': 3 };
   let values;
   try {
     ({ values } = parseArgs({
@@ -247,6 +248,44 @@ async function startup(opts) {
   return pair.map((c) => median(c.times));
 }
 
+/**
+ * Small runs, where start-up and warm-up weigh most: the two commands of a case alternate (which
+ * goes first too) after a warm-up each, and the figure is the median over the pairs of the ratio
+ * the target states. stream.py (with STREAM_PY) reads the same events without tombstones.
+ */
+async function smallRuns(opts) {
+  const hp = (data) => ({ cmd: process.execPath, args: [HP], stdin: data.file });
+  const py = (data) => ({ cmd: python3(), args: ['-u', resolve(process.env.STREAM_PY)], stdin: data.noTombstones });
+  // [what, events, holding-pivot's command, the other, the ratio from their times, the bar]
+  const cases = [['1,000 events: holding-pivot / its --version, ≤ 1.5×', 1000, hp, () => ({ cmd: process.execPath, args: [HP, '--version'], stdin: '/dev/null' }), (a, b) => a / b, (v) => v <= 1.5]];
+  if (process.env.STREAM_PY) {
+    cases.push(
+      ['10,000 events: stream.py / holding-pivot, ≥ 1.5×', 10_000, hp, py, (a, b) => b / a, (v) => v >= 1.5],
+      ['40,000 events: stream.py / holding-pivot, ≥ 3×', 40_000, hp, py, (a, b) => b / a, (v) => v >= 3],
+    );
+  }
+  const results = [];
+  for (const [what, count, mine, other, ratio, bar] of cases) {
+    const data = input(count, true);
+    const pair = [mine(data), other(data)];
+    const seconds = async (command) => {
+      const r = await runOnce(command, command.stdin, { rss: false });
+      if (r.status !== 0) fail(`${command.cmd} ${command.args.join(' ')} exited with status ${r.status}`);
+      return r.seconds;
+    };
+    for (const command of pair) await seconds(command);
+    const ratios = [];
+    for (let i = 0; i < opts.smallRuns; i++) {
+      const t = new Map();
+      for (const command of i % 2 === 0 ? pair : [...pair].reverse()) t.set(command, await seconds(command));
+      ratios.push(ratio(t.get(pair[0]), t.get(pair[1])));
+    }
+    log(`  small runs: ${what}`);
+    results.push({ what: `${what} (median of ${opts.smallRuns} pairs)`, value: median(ratios), bar });
+  }
+  return results;
+}
+
 async function profile(data) {
   const dir = join(DATA, 'profiles');
   const name = `holding-pivot-${data.meta.events}-${data.kind}.cpuprofile`;
@@ -259,7 +298,7 @@ const x = (n) => (n === null || Number.isNaN(n) ? 'n/a' : `${n.toFixed(n >= 10 ?
 const mb = (n) => (n === null || Number.isNaN(n) ? 'n/a' : `${n.toFixed(0)} MB`);
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 
-function report(opts, sets, rss, [nodeStart, hpStart], loads) {
+function report(opts, sets, rss, [nodeStart, hpStart], small, loads) {
   const rows = ['| input | command | events/s | wall s (min–max) | CPU s | peak RSS | holding-pivot vs it |', '|---|---|--:|--:|--:|--:|--:|'];
   for (const { data, results } of sets) {
     for (const r of results.values()) {
@@ -285,6 +324,7 @@ function report(opts, sets, rss, [nodeStart, hpStart], loads) {
     [`peak RSS < 120 MB at ${opts.count} events`, hpBroken(env) ?? env.get('hp').rssMb, (v) => v < 120, mb],
     [`peak RSS < 120 MB at ${opts.rssCount} events`, rss, (v) => v < 120, mb],
     ['start-up: --version ≤ 1.5× node -e 0', hpStart / nodeStart, (v) => v <= 1.5, x],
+    ...small.map((r) => [r.what, r.value, r.bar, x]),
   ].map(([what, value, ok, show]) => ({ what, value, show, result: value === null ? 'SKIP' : !Number.isNaN(value) && ok(value) ? 'PASS' : 'FAIL' }));
   const { events, bytes } = sets[0].data.meta;
   const lines = [
@@ -314,9 +354,10 @@ for (const data of inputs) sets.push({ data, results: await throughput(opts, dat
 log('  peak RSS on the smaller input, start-up …');
 const rss = opts.rssCount === opts.count ? sets[0].results.get('hp').rssMb : await peakRss(opts, input(opts.rssCount, true));
 const start = await startup(opts);
+const small = await smallRuns(opts);
 const profiles = [];
 if (opts.profile) for (const data of inputs) profiles.push(await profile(data));
 loads.push(load());
-const { text, missed } = report(opts, sets, rss, start, loads);
+const { text, missed } = report(opts, sets, rss, start, small, loads);
 process.stdout.write(`${[text, ...profiles].join('\n\n')}\n`);
 if (opts.check && missed) process.exitCode = 1;
