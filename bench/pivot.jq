@@ -12,16 +12,17 @@ def iso(per; digits):
   if type == "number"
   then (. / per | floor) as $s | ($s | todate | .[0:19]) + "." + ((. - $s * per) | pad(digits)) + "Z"
   else . end;
-def iso_ms: iso(1000; 3);
 def iso_us: iso(1000000; 6);
 
 def fields: "holding_stock", "holding_quantity";
+# The commit time, as holding-pivot writes it: source.ts_us (Debezium 2.6+), else source.ts_ms.
+def committed: .source | if .ts_us != null then .ts_us | iso_us elif .ts_ms != null then .ts_ms * 1000 | iso_us else null end;
 
 fromjson? // empty
 | if type == "object" and has("schema") and has("payload") then .payload else . end
 | select(type == "object")
 | . as $p
-| (now * 1000 | floor | iso_ms) as $inserted
+| (now * 1000 | floor | iso(1000; 3)) as $inserted
 | if $p.op == "c" then
     $p.after as $a
     | fields as $f
@@ -29,10 +30,10 @@ fromjson? // empty
   elif $p.op == "u" then
     $p.after as $a | ($p.before // {}) as $b
     | fields as $f
-    | [$a.holding_id, $a.user_id, $f, $b[$f], $a[$f], null, ($p.ts_ms | iso_ms), null, $inserted, "u"]
+    | [$a.holding_id, $a.user_id, $f, $b[$f], $a[$f], null, ($p | committed), null, $inserted, "u"]
   elif $p.op == "d" then
     $p.before as $b
     | fields as $f
-    | [$b.holding_id, $b.user_id, $f, $b[$f], null, null, null, ($p.ts_ms | iso_ms), $inserted, "d"]
+    | [$b.holding_id, $b.user_id, $f, $b[$f], null, null, null, ($p | committed), $inserted, "d"]
   else empty end
 | @csv

@@ -5,7 +5,7 @@
 // between runs of the same turn. A command whose output is wrong is reported broken, not timed.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +24,10 @@ const USAGE = `usage: npm run bench -- [options]    (STREAM_PY=path/to/stream.py
   --ref-runs N      timed runs of the slow references, jq and stream.py (default 3)
   --rss-count N     a smaller input, for peak RSS only (default 20000)
   --startup-runs N  runs of each start-up command (default 20)
+  --small-runs N    pairs of each small-run comparison, 1,000 to 40,000 events (default 10)
   --quick           --count 20000 --runs 3 --rss-count 2000 --startup-runs 10, unless given
   --no-jq           leave out jq
+  --no-duckdb       leave out DuckDB
   --profile         also node --cpu-prof holding-pivot on both inputs
   --check           exit 1 when a target is missed (otherwise misses are only reported)
   --baseline BIN    also time another build (a copy of bin/ and dist/ made before a change) in the
@@ -38,15 +40,15 @@ function fail(message) {
 }
 
 function options() {
-  const numbers = { count: 200_000, runs: 5, 'ref-runs': 3, 'rss-count': 20_000, 'startup-runs': 20 };
-  const quick = { count: 20_000, runs: 3, 'rss-count': 2_000, 'startup-runs': 10 };
+  const numbers = { count: 200_000, runs: 5, 'ref-runs': 3, 'rss-count': 20_000, 'startup-runs': 20, 'small-runs': 10 };
+  const quick = { count: 20_000, runs: 3, 'rss-count': 2_000, 'startup-runs': 10, 'small-runs': 3 };
   let values;
   try {
     ({ values } = parseArgs({
       options: {
         ...Object.fromEntries(Object.keys(numbers).map((name) => [name, { type: 'string' }])),
         baseline: { type: 'string' },
-        ...Object.fromEntries(['quick', 'no-jq', 'profile', 'check', 'help'].map((name) => [name, { type: 'boolean' }])),
+        ...Object.fromEntries(['quick', 'no-jq', 'no-duckdb', 'profile', 'check', 'help'].map((name) => [name, { type: 'boolean' }])),
       },
     }));
   } catch (error) {
@@ -62,7 +64,7 @@ function options() {
     if (!Number.isSafeInteger(n) || n < 1) fail(`--${name} expects a positive integer`);
     o[name.replace(/-(.)/g, (_, c) => c.toUpperCase())] = n;
   }
-  return { ...o, jq: !values['no-jq'], profile: values.profile === true, check: values.check === true, baseline: values.baseline === undefined ? null : resolve(values.baseline) };
+  return { ...o, jq: !values['no-jq'], duckdb: !values['no-duckdb'], profile: values.profile === true, check: values.check === true, baseline: values.baseline === undefined ? null : resolve(values.baseline) };
 }
 
 /** The events for a count and form, generated into bench/.data/ once per version of the generator. */
@@ -86,7 +88,7 @@ function input(count, envelope) {
 /** The real interpreter behind python3, so a pyenv shim's start-up is not counted against stream.py. */
 const python3 = () => spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout?.trim() || fail('python3 does not run');
 
-function commands(opts, envelope) {
+function commands(opts, data) {
   const node = process.execPath;
   const naive = join(ROOT, 'bench', 'naive-loop.mjs');
   const list = [
@@ -96,28 +98,31 @@ function commands(opts, envelope) {
     { id: 'naivecsv', name: 'naive loop + csv-stringify', cmd: node, args: [naive, '--csv-stringify'] },
   ];
   if (opts.baseline) list.push({ id: 'base', name: 'holding-pivot (baseline)', cmd: node, args: [opts.baseline], compare: true });
+  const duckdb = [join(ROOT, 'bench', 'duckdb-pivot.mjs'), data.file, ...(data.envelope ? ['--envelope'] : [])];
+  if (opts.duckdb) list.push({ id: 'duckdb', name: 'DuckDB', cmd: node, args: duckdb, compare: true });
   if (opts.jq) list.push({ id: 'jq', name: 'jq', cmd: 'jq', args: ['-R', '-r', '-f', join(ROOT, 'bench', 'pivot.jq')], compare: true, slow: true });
   // stream.py crashes on a tombstone's empty line: it reads the same events without them.
-  if (process.env.STREAM_PY && envelope) list.push({ id: 'py', name: 'stream.py', cmd: python3(), args: ['-u', resolve(process.env.STREAM_PY)], noTombstones: true, slow: true });
+  if (process.env.STREAM_PY && data.envelope) list.push({ id: 'py', name: 'stream.py', cmd: python3(), args: ['-u', resolve(process.env.STREAM_PY)], noTombstones: true, slow: true });
   return list;
 }
 
 /** One run with a file on stdin: wall seconds, peak RSS in KiB and CPU seconds (GNU time), status. */
-function runOnce(command, stdinPath, { onStdout, rss = true } = {}) {
+function runOnce(command, stdinPath, { stdoutPath, rss = true } = {}) {
   return new Promise((done, reject) => {
     const fd = openSync(stdinPath, 'r');
+    const out = stdoutPath === undefined ? 'ignore' : openSync(stdoutPath, 'w');
     const timeFile = join(tmpdir(), `bench-time-${process.pid}`);
     const timed = rss && existsSync(GNU_TIME);
     const [cmd, args] = timed ? [GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, command.cmd, ...command.args]] : [command.cmd, command.args];
     let stderr = '';
     const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: [fd, onStdout ? 'pipe' : 'ignore', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: [fd, out, 'pipe'] });
     child.stderr.on('data', (d) => (stderr = (stderr + d).slice(0, 400)));
-    if (onStdout) onStdout(child.stdout);
     child.on('error', reject);
     child.on('close', (status, signal) => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       closeSync(fd);
+      if (out !== 'ignore') closeSync(out);
       let kib = null;
       let cpu = null;
       if (timed) {
@@ -154,15 +159,17 @@ async function verify(command, path, expectedRows) {
     });
     return new Promise((done) =>
       parser.on('end', () => done(null)).on('error', (error) => {
-        // Keep draining, so the command is not blocked on a full pipe.
-        stdout.unpipe(parser).resume();
+        stdout.destroy();
         done(error);
       }),
     );
   };
-  let parsed;
-  const result = await runOnce(command, path, { onStdout: (stdout) => (parsed = readRows(stdout)) });
-  const parseError = await parsed;
+  // Into a file, read after the run: DuckDB's COPY opens /dev/stdout, which fails on a socket (what
+  // a spawned child's 'pipe' is).
+  const output = join(tmpdir(), `bench-output-${process.pid}`);
+  const result = await runOnce(command, path, { stdoutPath: output });
+  const parseError = await readRows(createReadStream(output));
+  rmSync(output, { force: true });
   const problems = [];
   if (result.status !== 0) problems.push(`exit status ${result.status} ${result.stderr}`.trim());
   if (parseError) problems.push(`not CSV: ${parseError.message}`);
@@ -179,7 +186,7 @@ const median = (xs) => {
 async function throughput(opts, data) {
   const results = new Map();
   let reference = null;
-  for (const command of commands(opts, data.envelope)) {
+  for (const command of commands(opts, data)) {
     const path = command.noTombstones ? data.noTombstones : data.file;
     log(`  ${data.kind}: warm-up and check: ${command.name}`);
     const { problems, digest } = await verify(command, path, data.meta.expectedRows);
@@ -220,7 +227,7 @@ function paired(results, id, base = 'hp') {
 
 /** Peak RSS of holding-pivot alone (the memory-is-flat check). */
 async function peakRss(opts, data) {
-  const hp = commands(opts, data.envelope)[0];
+  const hp = commands(opts, data)[0];
   const { problems } = await verify(hp, data.file, data.meta.expectedRows);
   if (problems.length > 0) return NaN;
   const kib = [];
@@ -241,6 +248,44 @@ async function startup(opts) {
   return pair.map((c) => median(c.times));
 }
 
+/**
+ * Small runs, where start-up and warm-up weigh most: the two commands of a case alternate (which
+ * goes first too) after a warm-up each, and the figure is the median over the pairs of the ratio
+ * the target states. stream.py (with STREAM_PY) reads the same events without tombstones.
+ */
+async function smallRuns(opts) {
+  const hp = (data) => ({ cmd: process.execPath, args: [HP], stdin: data.file });
+  const py = (data) => ({ cmd: python3(), args: ['-u', resolve(process.env.STREAM_PY)], stdin: data.noTombstones });
+  // [what, events, holding-pivot's command, the other, the ratio from their times, the bar]
+  const cases = [['1,000 events: holding-pivot / its --version, ≤ 1.5×', 1000, hp, () => ({ cmd: process.execPath, args: [HP, '--version'], stdin: '/dev/null' }), (a, b) => a / b, (v) => v <= 1.5]];
+  if (process.env.STREAM_PY) {
+    cases.push(
+      ['10,000 events: stream.py / holding-pivot, ≥ 1.5×', 10_000, hp, py, (a, b) => b / a, (v) => v >= 1.5],
+      ['40,000 events: stream.py / holding-pivot, ≥ 3×', 40_000, hp, py, (a, b) => b / a, (v) => v >= 3],
+    );
+  }
+  const results = [];
+  for (const [what, count, mine, other, ratio, bar] of cases) {
+    const data = input(count, true);
+    const pair = [mine(data), other(data)];
+    const seconds = async (command) => {
+      const r = await runOnce(command, command.stdin, { rss: false });
+      if (r.status !== 0) fail(`${command.cmd} ${command.args.join(' ')} exited with status ${r.status}`);
+      return r.seconds;
+    };
+    for (const command of pair) await seconds(command);
+    const ratios = [];
+    for (let i = 0; i < opts.smallRuns; i++) {
+      const t = new Map();
+      for (const command of i % 2 === 0 ? pair : [...pair].reverse()) t.set(command, await seconds(command));
+      ratios.push(ratio(t.get(pair[0]), t.get(pair[1])));
+    }
+    log(`  small runs: ${what}`);
+    results.push({ what: `${what} (median of ${opts.smallRuns} pairs)`, value: median(ratios), bar });
+  }
+  return results;
+}
+
 async function profile(data) {
   const dir = join(DATA, 'profiles');
   const name = `holding-pivot-${data.meta.events}-${data.kind}.cpuprofile`;
@@ -253,7 +298,7 @@ const x = (n) => (n === null || Number.isNaN(n) ? 'n/a' : `${n.toFixed(n >= 10 ?
 const mb = (n) => (n === null || Number.isNaN(n) ? 'n/a' : `${n.toFixed(0)} MB`);
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 
-function report(opts, sets, rss, [nodeStart, hpStart], loads) {
+function report(opts, sets, rss, [nodeStart, hpStart], small, loads) {
   const rows = ['| input | command | events/s | wall s (min–max) | CPU s | peak RSS | holding-pivot vs it |', '|---|---|--:|--:|--:|--:|--:|'];
   for (const { data, results } of sets) {
     for (const r of results.values()) {
@@ -270,13 +315,16 @@ function report(opts, sets, rss, [nodeStart, hpStart], loads) {
   const hpBroken = (results) => (results.get('hp').problems.length > 0 ? NaN : null);
   // Each target: what, the measured value (null: not measured; NaN: broken output, which fails), the bar.
   const targets = [
-    ['enveloped: ≥ 3× stream.py', paired(env, 'py'), (v) => v >= 3, x],
+    ['enveloped: ≥ 5× stream.py', paired(env, 'py'), (v) => v >= 5, x],
+    ['enveloped: faster than DuckDB', paired(env, 'duckdb'), (v) => v > 1, x],
+    ['schema-less: faster than DuckDB', paired(bare, 'duckdb'), (v) => v > 1, x],
     ['enveloped: ≥ 6× jq', paired(env, 'jq'), (v) => v >= 6, x],
     ['enveloped: faster than the naive Node loop', paired(env, 'naive'), (v) => v > 1, x],
     ['schema-less: ≥ 0.8× the naive Node loop', paired(bare, 'naive'), (v) => v >= 0.8, x],
     [`peak RSS < 120 MB at ${opts.count} events`, hpBroken(env) ?? env.get('hp').rssMb, (v) => v < 120, mb],
     [`peak RSS < 120 MB at ${opts.rssCount} events`, rss, (v) => v < 120, mb],
     ['start-up: --version ≤ 1.5× node -e 0', hpStart / nodeStart, (v) => v <= 1.5, x],
+    ...small.map((r) => [r.what, r.value, r.bar, x]),
   ].map(([what, value, ok, show]) => ({ what, value, show, result: value === null ? 'SKIP' : !Number.isNaN(value) && ok(value) ? 'PASS' : 'FAIL' }));
   const { events, bytes } = sets[0].data.meta;
   const lines = [
@@ -306,9 +354,10 @@ for (const data of inputs) sets.push({ data, results: await throughput(opts, dat
 log('  peak RSS on the smaller input, start-up …');
 const rss = opts.rssCount === opts.count ? sets[0].results.get('hp').rssMb : await peakRss(opts, input(opts.rssCount, true));
 const start = await startup(opts);
+const small = await smallRuns(opts);
 const profiles = [];
 if (opts.profile) for (const data of inputs) profiles.push(await profile(data));
 loads.push(load());
-const { text, missed } = report(opts, sets, rss, start, loads);
+const { text, missed } = report(opts, sets, rss, start, small, loads);
 process.stdout.write(`${[text, ...profiles].join('\n\n')}\n`);
 if (opts.check && missed) process.exitCode = 1;
