@@ -320,7 +320,6 @@ function report(opts, sets, rss, [nodeStart, hpStart], small, loads) {
     ['schema-less: faster than DuckDB', paired(bare, 'duckdb'), (v) => v > 1, x],
     ['enveloped: ≥ 6× jq', paired(env, 'jq'), (v) => v >= 6, x],
     ['enveloped: faster than the naive Node loop', paired(env, 'naive'), (v) => v > 1, x],
-    ['schema-less: ≥ 0.8× the naive Node loop', paired(bare, 'naive'), (v) => v >= 0.8, x],
     [`peak RSS < 120 MB at ${opts.count} events`, hpBroken(env) ?? env.get('hp').rssMb, (v) => v < 120, mb],
     [`peak RSS < 120 MB at ${opts.rssCount} events`, rss, (v) => v < 120, mb],
     ['start-up: --version ≤ 1.5× node -e 0', hpStart / nodeStart, (v) => v <= 1.5, x],
