@@ -35,10 +35,9 @@ const skipped = (what: SkipKind): PivotResult => ({ kind: 'skipped', what });
 
 /** The event's table as SQL, for the advice in messages. */
 function tableName(event: ChangeEvent): string {
-  const source = (typeof event.source === 'object' && event.source !== null ? event.source : {}) as Record<string, unknown>;
-  const { schema, table } = source;
-  if (typeof table !== 'string' || table === '') return '<table>';
-  return qualifiedName(typeof schema === 'string' && schema !== '' ? schema : undefined, table);
+  const { schema, table } = event.source ?? {};
+  if (!table) return '<table>';
+  return qualifiedName(schema || undefined, table);
 }
 
 const replicaIdentityAdvice = (event: ChangeEvent): string => `run ALTER TABLE ${tableName(event)} REPLICA IDENTITY FULL`;

@@ -1,9 +1,8 @@
 /** Readings of Debezium's `source` block: which table a change is of, where it is in the WAL, when it was committed. */
 import type { Cell } from './columns.js';
 import type { ChangeEvent, Source } from './event.js';
-import { ExactNumber } from './exact-json.js';
 import type { EventTimeMode } from './options.js';
-import { NEEDS_EXACT_NUMBERS, microsCell, millisCell, type ValueContext } from './values.js';
+import { integerDigits, microsCell, millisCell, type ValueContext } from './values.js';
 
 const present = (value: unknown): boolean => value !== undefined && value !== null;
 
@@ -18,14 +17,7 @@ export function sourceTable(source: Source | null | undefined): string | null {
  * absent, undefined when it is not an integer.
  */
 export function integerText(value: unknown): string | null | undefined {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'number') {
-    if (Number.isSafeInteger(value)) return String(value);
-    // Beyond 2^53 the double lost digits: the caller reads the event again, exactly.
-    if (Number.isInteger(value)) throw NEEDS_EXACT_NUMBERS;
-    return undefined;
-  }
-  return value instanceof ExactNumber && /^-?\d+$/.test(value.text) ? value.text : undefined;
+  return value === undefined || value === null ? null : integerDigits(value);
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Per-table pivot settings, and which table an event is of. */
 import type { PivotOptions } from './options.js';
 import type { Source } from './event.js';
+import { sourceTable } from './source.js';
 
 /** What a table is named by in the file and in --table: schema.table, as Debezium's source block says them. */
 export const TABLE_NAME = /^[^.]+\.[^.]+$/;
@@ -40,7 +41,7 @@ export function commandLineTable(options: PivotOptions): TableSpec {
  * quote), loads as text and reads back in SQL with (row_key::jsonb ->> 0).
  */
 export function keyText(values: readonly string[]): string {
-  return values.length === 1 ? (values[0] as string) : JSON.stringify(values);
+  return JSON.stringify(values);
 }
 
 /** The last two dot-separated parts of a Debezium topic name (<prefix>.<schema>.<table>). */
@@ -58,12 +59,9 @@ export type Routed = { readonly name: string; readonly table: TableSpec | undefi
  * the one configured table of that name. Null when the event names no table at all.
  */
 export function routeEvent(tables: ReadonlyMap<string, TableSpec>, source: Source | null | undefined, topic: string | undefined): Routed {
-  const schema = source?.schema;
+  const name = sourceTable(source);
+  if (name !== null) return { name, table: tables.get(name) };
   const table = source?.table;
-  if (schema && table) {
-    const name = `${schema}.${table}`;
-    return { name, table: tables.get(name) };
-  }
   const fromTopic = topic === undefined ? null : topicTable(topic);
   if (fromTopic !== null) return { name: fromTopic, table: tables.get(fromTopic) };
   if (!table) return null;

@@ -64,7 +64,6 @@ export function epochToIso(value: number | bigint, precision: Precision): string
     const whole = floorDiv(value, per);
     rest = Number(value - whole * per);
     const bigDay = floorDiv(whole, MS_PER_DAY_N);
-    if (bigDay < BigInt(FIRST_DAY) || bigDay > BigInt(LAST_TIMESTAMP_DAY)) return null;
     day = Number(bigDay);
     ms = Number(whole - bigDay * MS_PER_DAY_N);
   }

@@ -47,15 +47,23 @@ export function isUnavailable(value: unknown, type: FieldType | undefined): bool
   return value.length === UNAVAILABLE_CODES.length && value.every((v, i) => v === UNAVAILABLE_CODES[i]);
 }
 
-/** An integer as a number when it is exact, a bigint when it is only exact as text, else undefined. */
-function integerOf(value: unknown): number | bigint | undefined {
+/** An integer's decimal text when it is exact, else undefined; a double beyond 2^53 asks for the exact parse. */
+export function integerDigits(value: unknown): string | undefined {
   if (typeof value === 'number') {
-    if (Number.isSafeInteger(value)) return value;
+    if (Number.isSafeInteger(value)) return String(value);
+    // Beyond 2^53 the double lost digits: the caller reads the event again, exactly.
     if (Number.isInteger(value)) throw NEEDS_EXACT_NUMBERS;
     return undefined;
   }
-  if (value instanceof ExactNumber && /^-?\d+$/.test(value.text)) return BigInt(value.text);
-  return undefined;
+  return value instanceof ExactNumber && /^-?\d+$/.test(value.text) ? value.text : undefined;
+}
+
+/** An integer as a number when it is exact, a bigint when it is only exact as text, else undefined. */
+function integerOf(value: unknown): number | bigint | undefined {
+  // The usual case, a safe integer, needs no text.
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  const digits = integerDigits(value);
+  return digits === undefined ? undefined : BigInt(digits);
 }
 
 function hasInexactNumber(value: unknown): boolean {
