@@ -26,6 +26,7 @@ import { DeadLetter } from './dead-letter.js';
 import { EXIT, exitStatus } from './exit-codes.js';
 import { fileIdentity, type FileIdentity } from './file-input.js';
 import { LineConverter } from './line-converter.js';
+import { insertedAtClock } from './inserted-at.js';
 import { Counts, Reporter } from './reporter.js';
 import { WholeLines, type LineBatch } from './whole-lines.js';
 import type { Terminal } from './terminal.js';
@@ -57,20 +58,6 @@ export interface RunIo {
 function errorText(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   return e.code !== undefined && e.syscall !== undefined ? `${e.code}: ${e.message.replace(/^\w+: /, '')}` : String(e.message ?? e);
-}
-
-/** A clock formatted for datetime_inserted, computed again only when the millisecond changes. */
-function insertedAtClock(now: () => number, epoch: boolean): () => string {
-  let last = Number.NaN;
-  let text = '';
-  return () => {
-    const ms = now();
-    if (ms !== last) {
-      last = ms;
-      text = epoch ? String(ms) : new Date(ms).toISOString();
-    }
-    return text;
-  };
 }
 
 /**

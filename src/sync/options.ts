@@ -1,10 +1,19 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { EXIT, exitTable, SYNC_EXIT_MEANINGS } from '../cli/exit-codes.js';
-import { addPivotOptions } from '../cli/pivot-options.js';
+import { addPivotOptions, type PivotFlag } from '../cli/pivot-options.js';
 import { commandOutput } from '../cli/usage-message.js';
-import type { EventTimeMode } from '../core/options.js';
-import { SET_BY_SYNC, type SyncPivotOptions } from './decode.js';
+import type { EventTimeMode, PivotOptions } from '../core/options.js';
+
+/**
+ * The pivot options the sync sets itself instead of taking them from its command line: --with is
+ * every identity column (AUDIT_COLUMNS), and --timestamps is iso, since the audit table's datetime
+ * columns are timestamps, which refuse epoch numbers.
+ */
+export const SET_BY_SYNC = ['with', 'timestamps'] as const satisfies readonly PivotFlag[];
+
+/** The pivot options a sync takes from its command line: one table's columns (no --config). */
+export type SyncPivotOptions = Omit<PivotOptions, (typeof SET_BY_SYNC)[number] | 'tables'>;
 
 /** Everything a sync is told on its command line. */
 export interface SyncConfig {

@@ -7,6 +7,7 @@ import { endOffsets, KafkaError, PartitionReader, topicPartitions } from './kcat
 import type { SyncConfig } from './options.js';
 import { SyncReporter, SyncTotals } from './reporter.js';
 import { DatabaseError, Store } from './store.js';
+import { insertedAtClock } from '../cli/inserted-at.js';
 
 /** The world a sync touches besides Kafka and PostgreSQL. */
 export interface SyncIo {
@@ -55,6 +56,8 @@ export async function sync(config: SyncConfig, io: SyncIo): Promise<number> {
  */
 class SyncRun {
   private readonly decoder: MessageDecoder;
+  /** datetime_inserted, the ISO text made again only when the millisecond changes. */
+  private readonly insertedAt: () => string;
   private readonly totals = new SyncTotals();
   /** Per partition: the next offset after the last message taken into a batch. */
   private readonly read: Map<number, number | null>;
@@ -78,6 +81,7 @@ class SyncRun {
     committed: Map<number, number | null>,
   ) {
     this.decoder = new MessageDecoder(config.pivot);
+    this.insertedAt = insertedAtClock(io.now, false);
     this.committed = committed;
     this.read = new Map(committed);
     this.batch = new Batch(this.read, config.batchRows);
@@ -118,7 +122,7 @@ class SyncRun {
   }
 
   private take(partition: number, line: Buffer): void {
-    const decoded = this.decoder.decode(line, new Date(this.io.now()).toISOString());
+    const decoded = this.decoder.decode(line, this.insertedAt());
     if (decoded === null || decoded.position.partition !== partition || decoded.position.topic !== this.config.topic) {
       throw new KafkaError(`partition ${partition}: kcat printed a line that is not one of its messages: ${JSON.stringify(line.toString('utf8').slice(0, 80))}`);
     }
