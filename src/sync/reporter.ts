@@ -25,7 +25,8 @@ const plural = (n: number, word: string, words = `${word}s`): string => `${count
  * with --stats or on a terminal. Nothing else: a sync under a supervisor stays quiet.
  */
 export class SyncReporter {
-  private readonly warned = new Map<string, { first: string; count: number }>();
+  /** By cause: where it was first seen, the last message counted, and how many later messages had it. */
+  private readonly warned = new Map<string, { first: string; last: string; count: number }>();
   /** Warnings of causes beyond MAX_WARNING_CAUSES: counted, not shown, so memory stays bounded. */
   private unshown = 0;
   private liveShown = false;
@@ -46,17 +47,21 @@ export class SyncReporter {
   warning(partition: number, offset: number, warning: Warning): void {
     if (this.settings.quiet) return;
     const key = `${warning.code}\u0000${warning.subject}`;
+    const where = `partition ${partition} offset ${offset}`;
     const seen = this.warned.get(key);
     if (seen !== undefined) {
-      seen.count++;
+      // A message with the cause in several cells counts once, as holding-pivot counts lines.
+      if (seen.last !== where) {
+        seen.last = where;
+        seen.count++;
+      }
       return;
     }
     if (this.warned.size >= MAX_WARNING_CAUSES) {
       this.unshown++;
       return;
     }
-    const where = `partition ${partition} offset ${offset}`;
-    this.warned.set(key, { first: where, count: 0 });
+    this.warned.set(key, { first: where, last: where, count: 0 });
     this.print(`${PROGRAM}: ${where}: warning: ${warning.message}`);
   }
 

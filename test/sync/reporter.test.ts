@@ -26,6 +26,17 @@ function committed(): { batch: Batch; totals: SyncTotals } {
 }
 
 describe('SyncReporter', () => {
+  it('counts the later messages a warning applied to, not its cells', () => {
+    const { r, text } = reporter({});
+    const warning = { code: 'field-missing' as const, subject: 'nope', message: 'the row image has no column "nope"' };
+    for (const offset of [7, 7, 8, 8, 9]) r.warning(0, offset, warning);
+    r.finish(new SyncTotals(), 'drained');
+    expect(text()).toBe(
+      'holding-pivot-sync: partition 0 offset 7: warning: the row image has no column "nope"\n' +
+        'holding-pivot-sync: warning: the warning at partition 0 offset 7 also applies to 2 later messages\n',
+    );
+  });
+
   it('is quiet when not on a terminal and without --stats', () => {
     const { r, text } = reporter({});
     const { batch, totals } = committed();
