@@ -35,7 +35,13 @@ const common = {
   metafile: true,
   logLevel: 'warning',
 };
-const cli = await build({ ...common, entryPoints: { main: `${root}src/cli/main.ts` }, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
+// The conversion threads' script, dist/worker.js, shares the converter's chunks with main.js.
+const cli = await build({
+  ...common,
+  entryPoints: { main: `${root}src/cli/main.ts`, worker: `${root}src/cli/conversion-worker.ts` },
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+});
 // The sync is built apart, into one file, so that the CLI's chunks stay exactly the CLI's.
 // pg loads its optional libpq binding only when asked to; the sync never asks.
 const sync = await build({ ...common, entryPoints: { sync: `${root}src/sync/main.ts` }, external: ['pg-native'] });

@@ -5,6 +5,7 @@ import { TABLE_NAME } from '../core/tables.js';
 import { DEFAULT_OPTIONS, type PivotOptions } from '../core/options.js';
 import { EXIT, EXIT_MEANINGS, exitTable } from './exit-codes.js';
 import { addPivotOptions } from './pivot-options.js';
+import type { Threads } from './parallel.js';
 import { PROGRESS_MODES, type ProgressMode } from './progress.js';
 import { commandOutput, usageLine } from './usage-message.js';
 
@@ -22,6 +23,8 @@ export interface ShellOptions {
   readonly config: string | undefined;
   /** --table: the tables to pivot (of the file, or with the command-line columns). */
   readonly table: readonly string[];
+  /** --threads: how many threads convert; auto decides by the input's size and the idle processors. */
+  readonly threads: Threads;
 }
 
 /** Everything a run is told: its options, its inputs and the environment's pinned clock. */
@@ -83,6 +86,16 @@ function tableName(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+// More threads than this cannot be idle processors on any machine this runs on; a typo, surely.
+const MAX_THREADS = 256;
+
+function threadCount(value: string): Threads {
+  if (value === 'auto') return value;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= MAX_THREADS)) throw new InvalidArgumentError(`expected auto or a number of threads from 1 to ${MAX_THREADS}.`);
+  return n;
+}
+
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
 function size(value: string): number {
@@ -131,6 +144,11 @@ function command(out: (text: string) => void, err: (text: string) => void): Comm
       new Option('--progress <when>', 'when to show a live count on stderr (auto: on a terminal, in the foreground)')
         .choices(PROGRESS_MODES)
         .default('auto' satisfies ProgressMode),
+    )
+    .addOption(
+      new Option('--threads <n>', 'threads converting: auto (large inputs, idle processors), or a number (1: no threads besides the main one)')
+        .argParser(threadCount)
+        .default('auto' satisfies Threads),
     )
     .addHelpText('after', EXAMPLES)
     .exitOverride()

@@ -1,11 +1,12 @@
-import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { Socket } from 'node:net';
 import { isatty, ReadStream } from 'node:tty';
 import { Readable } from 'node:stream';
+import type { PositionedFile } from './parallel.js';
 
 // The read size measured fastest on enveloped events; larger reads cost page faults, as glibc maps
 // a buffer that size afresh for every read (bench/README.md).
-const CHUNK_BYTES = 128 * 1024;
+export const CHUNK_BYTES = 128 * 1024;
 
 /**
  * A regular file read with readSync on the main thread. Node's file streams send every read to
@@ -85,6 +86,37 @@ export function openInputFile(path: string): Readable {
  */
 export function standardInput(): Readable {
   return statOf(() => fstatSync(0))?.isFile() ? new FileChunks(0, false) : process.stdin;
+}
+
+/** Where reading fd 0 would start: Linux tells it in /proc; null where it cannot be known. */
+function standardInputOffset(): number | null {
+  try {
+    const position = /^pos:\s*(\d+)$/m.exec(readFileSync('/proc/self/fdinfo/0', 'utf8'))?.[1];
+    return position === undefined ? null : Number(position);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * An input ("-": stdin) that is a regular file, opened for worker threads to read by position;
+ * null for anything else, and for a file that cannot be opened (its stream then says why). Stdin
+ * is read from where its offset is (`{ head -1; holding-pivot; } < file`), and left open.
+ */
+export function positionedFile(input: string): PositionedFile | null {
+  if (input === '-') {
+    const stat = statOf(() => fstatSync(0));
+    const start = stat?.isFile() ? standardInputOffset() : null;
+    return stat === null || start === null ? null : { fd: 0, start, size: stat.size, close: () => undefined };
+  }
+  if (!statOf(() => statSync(input))?.isFile()) return null;
+  let fd: number;
+  try {
+    fd = openSync(input, 'r');
+  } catch {
+    return null;
+  }
+  return { fd, start: 0, size: fstatSync(fd).size, close: () => closeSync(fd) };
 }
 
 /** Which file a path or descriptor is, to tell when an input is also an output. */

@@ -1,11 +1,15 @@
 import { EXIT } from './exit-codes.js';
-import { fileIdentity, openInputFile, standardInput } from './file-input.js';
+import { existsSync } from 'node:fs';
+import { fileIdentity, openInputFile, positionedFile, standardInput } from './file-input.js';
 import { onProcessSignals } from './process-signals.js';
 import { ArgsExit, parseArgs } from './args.js';
 import { printAnswer } from './help-output.js';
 import type { RunIo } from './run.js';
 import { stderrTerminal } from './terminal.js';
 import { escapeForTerminal } from './terminal-text.js';
+
+// Beside the bundled main.js (dist/); not there when the TypeScript runs directly (npm run dev).
+const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
 
 /** The real process's streams, environment, clocks and signals. */
 export function processIo(): RunIo {
@@ -23,6 +27,8 @@ export function processIo(): RunIo {
     openInput: openInputFile,
     standardFile: fileIdentity,
     onSignal: onProcessSignals,
+    positionedFile,
+    workerScript: existsSync(WORKER_SCRIPT) ? WORKER_SCRIPT : null,
   };
 }
 

@@ -25,6 +25,16 @@ export class Counts {
   tombstones = 0;
   rejected = 0;
   readonly skipped: Record<SkipKind, number> = { snapshot: 0, truncate: 0, message: 0, heartbeat: 0, transaction: 0, unconfigured: 0 };
+
+  /** Adds the counts of a part of the run (a plain copy of a Counts, as a worker thread sends it). */
+  add(part: Counts): void {
+    this.lines += part.lines;
+    this.events += part.events;
+    this.rows += part.rows;
+    this.tombstones += part.tombstones;
+    this.rejected += part.rejected;
+    for (const what of Object.keys(this.skipped) as SkipKind[]) this.skipped[what] += part.skipped[what];
+  }
 }
 
 /**
@@ -39,7 +49,7 @@ export function excerpt(line: string, bytes: number): string {
 }
 
 /** The text of the first bytes of a line, without the character its end may have cut in two. */
-export function headText(head: Buffer): string {
+export function headText(head: Uint8Array): string {
   return new StringDecoder('utf8').write(head);
 }
 

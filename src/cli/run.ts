@@ -1,40 +1,42 @@
 // A run is one pipeline, each stage's output the next one's input:
 //
-//   inputs' bytes → whole lines (WholeLines) → rows (LineConverter) → CSV (CsvWriter) → stdout
+//   inputs' bytes → whole lines (whole-lines.ts) → rows as CSV (LineConverter) → reported (report) → stdout (CsvWriter)
 //
-// The first two stages are plain functions called on each chunk inside one generator, the writer
-// a stream: backpressure is the stream machinery's (the writer has one write in flight, and the
+// The conversion runs in this thread, or, for large inputs, in worker threads (parallel.ts): each
+// converts runs of whole lines into CSV text and notes, and this thread reports the notes and
+// writes the text in input order, so the output, messages and exit status are the same either way.
+// The stages before the writer are function calls on each chunk inside one generator, the writer a
+// stream: backpressure is the stream machinery's (the writer has one write in flight, and the
 // generator waits at its `yield` until the writer takes what it gives), so reading waits for
 // stdout. Every way a run stops early — SIGINT/SIGTERM, --strict, the output closing — aborts the
-// one AbortController: reading stops, every line already read is converted and written, and the
-// pipeline ends as a finished one does.
+// one AbortController: reading stops, every line already read is converted and written (under
+// --strict, none after the stopping line), and the pipeline ends as a finished one does.
 //
-// Why the middle stages are function calls and not generators of their own, and why the writer
-// empties each array of rows it writes: whatever the stream machinery holds between two chunks (a
-// suspended generator's batch, the last array passed on) survives V8's scavenges, enough that V8
-// grows its young generation and the peak RSS with it, at the same speed. WholeLines cuts and
-// decodes a chunk's run of whole lines at once, several times faster than a line splitter fed
-// arbitrary chunks. All measured: bench/README.md ("Measurements behind the code").
+// Why no batch is held across a `yield`: whatever the stream machinery holds between two chunks
+// survives V8's scavenges, enough that V8 grows its young generation and the peak RSS with it. All
+// measured: bench/README.md ("Measurements behind the code").
 import { addAbortSignal, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { OutputRow } from '../core/columns.js';
 import { LineDecoder } from '../core/line-decoder.js';
 import { outputColumns } from '../core/output-columns.js';
 import type { RunConfig } from './args.js';
-import { CsvWriter } from './csv-writer.js';
+import { report, type ReportContext } from './batch-report.js';
+import { csvText, CsvWriter } from './csv-writer.js';
 import { DeadLetter } from './dead-letter.js';
 import { EXIT, exitStatus } from './exit-codes.js';
 import { fileIdentity, type FileIdentity } from './file-input.js';
-import { LineConverter } from './line-converter.js';
+import { LineConverter, type Converted, type StrictStop } from './line-converter.js';
 import { insertedAtClock } from './inserted-at.js';
+import { convertedRanges, convertedStream, idleThreads, PARALLEL_MIN_BYTES, streamPays, type PositionedFile } from './parallel.js';
 import { Counts, Reporter } from './reporter.js';
-import { WholeLines, type LineBatch } from './whole-lines.js';
+import { linesOf } from './whole-lines.js';
 import type { Terminal } from './terminal.js';
+import { ConversionThreadError, WorkerPool } from './worker-pool.js';
 
 export type Signal = 'SIGINT' | 'SIGTERM';
 
 /** Why a run stopped before the end of its inputs. */
-type StopReason = Signal | 'rejected' | 'usage' | 'output-closed';
+type StopReason = Signal | StrictStop | 'output-closed';
 
 /** The world a run touches, injectable so it can be tested in process. */
 export interface RunIo {
@@ -53,45 +55,15 @@ export interface RunIo {
   readonly standardFile: (fd: 0 | 1) => FileIdentity | null;
   /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe function. */
   readonly onSignal: (listener: (signal: Signal) => void) => () => void;
+  /** An input ("-": stdin) that is a regular file worker threads can read by position; null otherwise. */
+  readonly positionedFile: (input: string) => PositionedFile | null;
+  /** The conversion threads' script (dist/worker.js); null where there is none (tsx, tests): one thread. */
+  readonly workerScript: URL | null;
 }
 
 function errorText(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   return e.code !== undefined && e.syscall !== undefined ? `${e.code}: ${e.message.replace(/^\w+: /, '')}` : String(e.message ?? e);
-}
-
-/**
- * Every stage before the writer: each input in turn, its bytes cut into whole lines (WholeLines),
- * each batch of lines converted to rows (`rowsOf`), until the end or a stop. An input that cannot
- * be read is reported through `unreadable` and the next one is read, as cat does; the part of a
- * line it was in the middle of is dropped, as is the line in progress at a stop.
- */
-async function* rowsOfInputs(
-  inputs: readonly string[],
-  open: (input: string) => Readable,
-  maxLineBytes: number,
-  rowsOf: (batch: LineBatch) => OutputRow[],
-  stop: AbortSignal,
-  unreadable: (name: string, error: unknown) => void,
-): AsyncGenerator<OutputRow[]> {
-  for (const input of inputs) {
-    if (stop.aborted) return;
-    const name = input === '-' ? 'stdin' : input;
-    const lines = new WholeLines(name, maxLineBytes);
-    // No batch is kept in a variable across a yield (see the top of this file).
-    const rows = (batch: LineBatch | null): OutputRow[] => (batch === null ? [] : rowsOf(batch));
-    try {
-      // A stop destroys the source, which ends this loop with an error, even while it waits for data.
-      for await (const chunk of addAbortSignal(stop, open(input)) as AsyncIterable<Buffer | string>) {
-        const converted = rows(lines.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
-        if (converted.length > 0) yield converted;
-      }
-      const last = rows(lines.end());
-      if (last.length > 0) yield last;
-    } catch (error) {
-      if (!stop.aborted) unreadable(name, error);
-    }
-  }
 }
 
 /**
@@ -111,6 +83,36 @@ function inputIsOutput(inputs: readonly string[], io: RunIo, deadLetter: DeadLet
     if (output !== undefined) return `${input === '-' ? 'stdin' : input}: input file is output file (${output[0]})`;
   }
   return null;
+}
+
+/** The conversion threads of a run, started when the first input that needs them comes. */
+class Threads {
+  private started: { pool: WorkerPool; threads: number } | null = null;
+  private auto: number | null = null;
+
+  constructor(
+    private readonly config: RunConfig,
+    private readonly script: URL | null,
+  ) {}
+
+  /** How many threads to convert an input of `bytes` with (null: a stream so far), and the pool; null for this thread alone. */
+  async forInput(bytes: number | null): Promise<{ pool: WorkerPool; threads: number } | null> {
+    const { threads } = this.config;
+    if (this.script === null || threads === 1) return null;
+    let count: number;
+    if (threads === 'auto') {
+      if (bytes !== null && bytes < PARALLEL_MIN_BYTES) return null;
+      this.auto ??= await idleThreads();
+      count = this.auto;
+    } else count = threads;
+    if (count < 2) return null;
+    this.started ??= { pool: new WorkerPool(this.script, count, { config: this.config }), threads: count };
+    return this.started;
+  }
+
+  async close(): Promise<void> {
+    await this.started?.pool.close();
+  }
 }
 
 /** Converts every input in turn to CSV on stdout; returns the exit status. */
@@ -145,32 +147,75 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
   const pinned = config.pinnedTime;
   const converter = new LineConverter({
     decoder: new LineDecoder(config),
-    reporter,
-    counts,
-    deadLetter,
     strict: config.strict,
     maxLineBytes: config.maxLineBytes,
     insertedAt: insertedAtClock(pinned === undefined ? io.now : () => pinned, config.timestamps === 'epoch'),
-    stop,
   });
+  const reports: ReportContext = { reporter, counts, deadLetter, stop };
+  const threads = new Threads(config, io.workerScript);
   const writer = new CsvWriter(io.stdout, () => stop('output-closed'));
   const unsubscribe = io.onSignal(stop);
-  const open = (input: string): Readable => (input === '-' ? io.stdin : io.openInput(input));
+
+  /** An input's lines converted, by threads reading a file by position, or as its stream arrives. */
+  async function* convertedInput(input: string, name: string): AsyncGenerator<Converted> {
+    const file = io.positionedFile(input);
+    const pooled = file === null ? null : await threads.forInput(file.size - file.start);
+    if (file !== null && pooled !== null) {
+      try {
+        yield* convertedRanges(pooled.pool, pooled.threads, file, stopper.signal);
+      } finally {
+        file.close();
+      }
+      return;
+    }
+    file?.close();
+    // A stop destroys the source, which ends its reading with an error, even while it waits for data.
+    const source = addAbortSignal(stopper.signal, input === '-' ? io.stdin : io.openInput(input));
+    yield* convertedStream(source, {
+      maxLineBytes: config.maxLineBytes,
+      inline: (cut, first) => converter.convert({ input: name, first, lines: linesOf(cut, config.maxLineBytes) }, true),
+      pool: (bytes, elapsed) => (config.threads === 'auto' && !streamPays(bytes, elapsed) ? Promise.resolve(null) : threads.forInput(null)),
+      clock: io.elapsedClock,
+    });
+  }
+
+  /**
+   * Every stage before the writer: each input in turn, converted and reported. An input that
+   * cannot be read is reported and the next one is read, as cat does; the part of a line it was in
+   * the middle of is dropped, as is the line in progress at a stop.
+   */
+  async function* csvOfInputs(): AsyncGenerator<string | Uint8Array> {
+    if (config.header) yield csvText([outputColumns(config)]);
+    for (const input of config.inputs) {
+      if (stopper.signal.aborted) return;
+      const name = input === '-' ? 'stdin' : input;
+      try {
+        for await (const converted of convertedInput(input, name)) {
+          report(reports, converted, name);
+          if (converted.csv.length > 0) yield converted.csv;
+          // Under --strict nothing after the stopping line is written, though threads may have converted it.
+          if (converted.stop !== null) return;
+        }
+      } catch (error) {
+        if (error instanceof ConversionThreadError) {
+          reporter.error(`${name}: internal error, please report it: ${error.message}`);
+          ioFailed = true;
+          return;
+        }
+        if (!stopper.signal.aborted) {
+          reporter.error(`${name}: cannot read (${errorText(error)})`);
+          ioFailed = true;
+        }
+      }
+    }
+  }
 
   reporter.startProgress(counts);
   try {
-    await pipeline(
-      async function* csvRows(): AsyncGenerator<OutputRow[]> {
-        if (config.header) yield [outputColumns(config)];
-        yield* rowsOfInputs(config.inputs, open, config.maxLineBytes, (batch) => converter.rowsOf(batch), stopper.signal, (name, error) => {
-          reporter.error(`${name}: cannot read (${errorText(error)})`);
-          ioFailed = true;
-        });
-      },
-      writer,
-    );
+    await pipeline(csvOfInputs, writer);
   } finally {
     unsubscribe();
+    await threads.close();
     reporter.finish(counts);
     deadLetter?.close();
   }

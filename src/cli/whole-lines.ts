@@ -4,11 +4,18 @@ const NEWLINE = 0x0a;
 /** How much of an over-long line is kept, to show where it began. */
 const HEAD_BYTES = 256;
 
+/** A line too long to hold: its size in bytes, without its end, and its first bytes. */
+export interface TooLongLine {
+  readonly kind: 'too-long';
+  readonly bytes: number;
+  readonly head: Uint8Array;
+}
+
 /** A line that has no text to convert; the next stage rejects it. */
 export type UnreadableLine =
-  | { readonly kind: 'too-long'; readonly bytes: number; readonly head: Buffer }
+  | TooLongLine
   /** `raw`: the line's bytes, without its newline. */
-  | { readonly kind: 'invalid-utf8'; readonly raw: Buffer };
+  | { readonly kind: 'invalid-utf8'; readonly raw: Uint8Array };
 
 /** One line of input: its text without the newline (a CR before it is kept), or why it has none. */
 export type Line = string | UnreadableLine;
@@ -22,40 +29,46 @@ export interface LineBatch {
   readonly lines: Line[];
 }
 
+/**
+ * Whole lines as bytes, before any decoding: the line that the held bytes and the chunk's start
+ * complete, then the bytes of the lines after it (newlines between them, none after the last).
+ */
+export interface LineCut {
+  readonly opening: Uint8Array | TooLongLine;
+  readonly rest: Uint8Array | null;
+}
+
 /** The first HEAD_BYTES bytes of `pieces`, copied, without joining the rest. */
-function headOf(pieces: readonly Buffer[], bytes: number): Buffer {
+function headOf(pieces: readonly Uint8Array[], bytes: number): Buffer {
   const head = Buffer.allocUnsafe(Math.min(HEAD_BYTES, bytes));
   let at = 0;
   for (const piece of pieces) {
     if (at === head.length) break;
-    at += piece.copy(head, at);
+    const n = Math.min(piece.length, head.length - at);
+    head.set(n === piece.length ? piece : piece.subarray(0, n), at);
+    at += n;
   }
   return head;
 }
 
+const buffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+
 /**
- * Cuts an input's bytes into whole lines: each chunk gives the lines it completes, and the bytes
- * after its last newline wait for the next. A line is decoded only once it is whole, so a UTF-8
- * character cut between chunks is never mangled, and a line that is not UTF-8 is kept as bytes
- * instead of being mended into U+FFFD. A line longer than the limit is not held: past the limit
- * only its size and first bytes are kept. Decoding each chunk's run of whole lines at once is what
- * keeps this fast (bench/README.md, "Measurements behind the code").
+ * Cuts an input's bytes into whole lines, without decoding them: each chunk gives the lines it
+ * completes, and the bytes after its last newline wait for the next. A line longer than the limit
+ * is not held: past the limit only its size and first bytes are kept. Used by WholeLines, and on
+ * its own where the lines are decoded in another thread (worker-pool.ts).
  */
-export class WholeLines {
-  /** Lines given so far. */
-  private count = 0;
-  private held: Buffer[] = [];
+export class LineCutter {
+  private held: Uint8Array[] = [];
   private heldBytes = 0;
   /** Set once the held line has passed the limit: its size and first bytes, the rest dropped. */
-  private overflow: { bytes: number; head: Buffer } | null = null;
+  private overflow: { bytes: number; head: Uint8Array } | null = null;
 
-  constructor(
-    readonly input: string,
-    private readonly maxLineBytes: number,
-  ) {}
+  constructor(private readonly maxLineBytes: number) {}
 
   /** The lines this chunk completes, or null when it completes none. */
-  push(chunk: Buffer): LineBatch | null {
+  push(chunk: Uint8Array): LineCut | null {
     const first = chunk.indexOf(NEWLINE);
     if (first === -1) {
       this.hold(chunk);
@@ -64,45 +77,17 @@ export class WholeLines {
     this.hold(chunk.subarray(0, first));
     const opening = this.takeHeld();
     const last = chunk.lastIndexOf(NEWLINE);
-    const lines = last > first ? this.split(chunk.subarray(first + 1, last)) : [];
-    lines.unshift(opening);
+    const rest = last > first ? chunk.subarray(first + 1, last) : null;
     if (last + 1 < chunk.length) this.hold(chunk.subarray(last + 1));
-    return this.batch(lines);
+    return { opening, rest };
   }
 
   /** At the end of the input: its last line when that has no newline, else null. */
-  end(): LineBatch | null {
-    return this.heldBytes > 0 || this.overflow !== null ? this.batch([this.takeHeld()]) : null;
+  end(): LineCut | null {
+    return this.heldBytes > 0 || this.overflow !== null ? { opening: this.takeHeld(), rest: null } : null;
   }
 
-  private batch(lines: Line[]): LineBatch {
-    const batch = { input: this.input, first: this.count + 1, lines };
-    this.count += lines.length;
-    return batch;
-  }
-
-  /** The lines of a run of bytes between two newlines. */
-  private split(run: Buffer): Line[] {
-    // The usual case: one native UTF-8 check and one decode for the whole run.
-    if (run.length <= this.maxLineBytes && isUtf8(run)) return run.toString('utf8').split('\n');
-    const lines: Line[] = [];
-    for (let start = 0; ; ) {
-      const next = run.indexOf(NEWLINE, start);
-      const end = next === -1 ? run.length : next;
-      lines.push(this.lineOf(run.subarray(start, end)));
-      if (next === -1) return lines;
-      start = next + 1;
-    }
-  }
-
-  private lineOf(bytes: Buffer): Line {
-    if (bytes.length > this.maxLineBytes) return { kind: 'too-long', bytes: bytes.length, head: headOf([bytes], bytes.length) };
-    // Copied, so that a kept line does not pin the whole chunk it came in.
-    if (!isUtf8(bytes)) return { kind: 'invalid-utf8', raw: Buffer.from(bytes) };
-    return bytes.toString('utf8');
-  }
-
-  private hold(piece: Buffer): void {
+  private hold(piece: Uint8Array): void {
     if (piece.length === 0) return;
     const overflow = this.overflow;
     if (overflow !== null) {
@@ -121,16 +106,83 @@ export class WholeLines {
   }
 
   /** The line built from the held pieces, which are let go. */
-  private takeHeld(): Line {
+  private takeHeld(): Uint8Array | TooLongLine {
     const overflow = this.overflow;
     if (overflow !== null) {
       this.overflow = null;
       return { kind: 'too-long', ...overflow };
     }
     const held = this.held;
-    const bytes = held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held, this.heldBytes);
+    const bytes = held.length === 1 ? (held[0] as Uint8Array) : Buffer.concat(held, this.heldBytes);
     this.held = [];
     this.heldBytes = 0;
-    return this.lineOf(bytes);
+    return bytes;
+  }
+}
+
+/** One line's bytes as a Line: a line over the limit, or not UTF-8, is kept as what it is. */
+function lineOf(bytes: Uint8Array, maxLineBytes: number): Line {
+  if (bytes.length > maxLineBytes) return { kind: 'too-long', bytes: bytes.length, head: headOf([bytes], bytes.length) };
+  // Copied, so that a kept line does not pin the whole chunk it came in.
+  if (!isUtf8(bytes)) return { kind: 'invalid-utf8', raw: Buffer.from(bytes) };
+  return buffer(bytes).toString('utf8');
+}
+
+/**
+ * The lines of a cut, decoded. A line is decoded only once it is whole, so a UTF-8 character cut
+ * between chunks is never mangled, and a line that is not UTF-8 is kept as bytes instead of being
+ * mended into U+FFFD. Decoding each chunk's run of whole lines at once is what keeps this fast
+ * (bench/README.md, "Measurements behind the code").
+ */
+export function linesOf(cut: LineCut, maxLineBytes: number): Line[] {
+  const { opening, rest } = cut;
+  const lines: Line[] = rest === null ? [] : split(rest, maxLineBytes);
+  lines.unshift(opening instanceof Uint8Array ? lineOf(opening, maxLineBytes) : opening);
+  return lines;
+}
+
+/** The lines of a run of bytes between two newlines. */
+function split(run: Uint8Array, maxLineBytes: number): Line[] {
+  // The usual case: one native UTF-8 check and one decode for the whole run.
+  if (run.length <= maxLineBytes && isUtf8(run)) return buffer(run).toString('utf8').split('\n');
+  const lines: Line[] = [];
+  for (let start = 0; ; ) {
+    const next = run.indexOf(NEWLINE, start);
+    const end = next === -1 ? run.length : next;
+    lines.push(lineOf(run.subarray(start, end), maxLineBytes));
+    if (next === -1) return lines;
+    start = next + 1;
+  }
+}
+
+/** Cuts an input's bytes into whole lines (LineCutter), decodes them (linesOf) and numbers them. */
+export class WholeLines {
+  /** Lines given so far. */
+  private count = 0;
+  private readonly cutter: LineCutter;
+
+  constructor(
+    readonly input: string,
+    private readonly maxLineBytes: number,
+  ) {
+    this.cutter = new LineCutter(maxLineBytes);
+  }
+
+  /** The lines this chunk completes, or null when it completes none. */
+  push(chunk: Uint8Array): LineBatch | null {
+    const cut = this.cutter.push(chunk);
+    return cut === null ? null : this.batch(linesOf(cut, this.maxLineBytes));
+  }
+
+  /** At the end of the input: its last line when that has no newline, else null. */
+  end(): LineBatch | null {
+    const cut = this.cutter.end();
+    return cut === null ? null : this.batch(linesOf(cut, this.maxLineBytes));
+  }
+
+  private batch(lines: Line[]): LineBatch {
+    const batch = { input: this.input, first: this.count + 1, lines };
+    this.count += lines.length;
+    return batch;
   }
 }

@@ -37,6 +37,8 @@ function io(overrides: Partial<RunIo>): RunIo & { err: () => string } {
     },
     standardFile: () => null,
     onSignal: () => () => undefined,
+    positionedFile: () => null,
+    workerScript: null,
     ...overrides,
     err: () => err,
   };
@@ -171,7 +173,7 @@ describe('main() in process', () => {
 describe('the command line', () => {
   it('fills exactly the keys RunConfig declares, PivotOptions and ShellOptions, flags false unless given', () => {
     const config = parseArgs(['node', 'holding-pivot'], {});
-    const shell = { header: false, errors: undefined, strict: false, maxLineBytes: DEFAULT_MAX_LINE_BYTES, stats: false, quiet: false, progress: 'auto', config: undefined, table: [] };
+    const shell = { header: false, errors: undefined, strict: false, maxLineBytes: DEFAULT_MAX_LINE_BYTES, stats: false, quiet: false, progress: 'auto', config: undefined, table: [], threads: 'auto' };
     const declared = [...Object.keys(DEFAULT_OPTIONS), ...Object.keys(shell), 'inputs', 'pinnedTime'];
     expect(Object.keys(config).filter((key) => !declared.includes(key))).toEqual([]);
     expect(config).toEqual({ ...DEFAULT_OPTIONS, ...shell, inputs: ['-'], pinnedTime: undefined });

@@ -1,0 +1,176 @@
+// Conversion over worker threads: when it pays, and the inputs' runs of lines in and their
+// results out in input order. The decisions and their measurements: bench/README.md ("Parallel").
+import { availableParallelism, cpus } from 'node:os';
+import type { Readable } from 'node:stream';
+import type { Converted } from './line-converter.js';
+import type { FileRange } from './range-reader.js';
+import { LineCutter, type LineCut } from './whole-lines.js';
+import type { JobResult, WorkerPool } from './worker-pool.js';
+
+/** --threads: a number of conversion threads (1: the run's own thread only), or auto. */
+export type Threads = number | 'auto';
+
+/** The most threads auto starts: past it each adds less than its memory costs (bench/README.md). */
+const MAX_AUTO_THREADS = 8;
+/** Below this much input, starting threads costs more than they save (bench/README.md). */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+/** A pipe must bring its first PARALLEL_MIN_BYTES at least this fast for auto to use threads: a backfill, not a live trickle. */
+const PARALLEL_MIN_RATE = 16 * 1024 * 1024;
+/** The bytes of a file one job reads: enough to make a message's cost small, few enough to bound memory. */
+const JOB_BYTES = 1024 * 1024;
+/** Jobs in flight per thread: one converting, one waiting, so no thread idles between messages. */
+const JOBS_PER_THREAD = 2;
+/** How long auto watches the processors to count the idle ones. */
+const IDLE_SAMPLE_MS = 40;
+
+/** A regular file read by position: its descriptor, where the input starts, and its size then. */
+export interface PositionedFile {
+  readonly fd: number;
+  readonly start: number;
+  readonly size: number;
+  readonly close: () => void;
+}
+
+/**
+ * How many conversion threads auto starts now: as many as there are idle processors (measured
+ * over IDLE_SAMPLE_MS, not the load average, which lags a minute behind), at most MAX_AUTO_THREADS;
+ * 0 when fewer than two are idle, as one thread beside the run's own only adds the messages.
+ */
+export async function idleThreads(): Promise<number> {
+  const sample = () => cpus().reduce((t, { times }) => ({ idle: t.idle + times.idle, all: t.all + times.user + times.nice + times.sys + times.idle + times.irq }), { idle: 0, all: 0 });
+  const before = sample();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_MS));
+  const after = sample();
+  const idleShare = after.all > before.all ? (after.idle - before.idle) / (after.all - before.all) : 0;
+  const idle = Math.round(idleShare * availableParallelism());
+  return idle < 2 ? 0 : Math.min(idle, MAX_AUTO_THREADS);
+}
+
+/** A result's notes numbered in its input, `before` lines having come before its run. */
+function numbered(converted: Converted, before: number): Converted {
+  if (converted.notes.length === 0 || before === 0) return converted;
+  return { ...converted, notes: converted.notes.map((note) => ({ ...note, line: note.line + before })) };
+}
+
+/**
+ * A regular file converted by the pool in ranges of JOB_BYTES, each read by the thread that
+ * converts it; the results in file order, at most JOBS_PER_THREAD per thread in flight, so
+ * memory stays bounded however fast the threads are and however slow the output. A stop ends the
+ * dispatching; the jobs in flight still give their results. A read error ends the file after the
+ * lines before it, as the single-threaded run does.
+ */
+export async function* convertedRanges(pool: WorkerPool, threads: number, file: PositionedFile, stop: AbortSignal): AsyncGenerator<Converted> {
+  const queue: Promise<JobResult>[] = [];
+  let next = file.start;
+  let lines = 0;
+  for (;;) {
+    while (queue.length < threads * JOBS_PER_THREAD && next !== -1 && !stop.aborted) {
+      const last = next + JOB_BYTES >= file.size;
+      const range: FileRange = { fd: file.fd, start: next, end: last ? -1 : next + JOB_BYTES, atInputStart: next === file.start };
+      queue.push(handled(pool.submit({ kind: 'range', ...range })));
+      next = last ? -1 : next + JOB_BYTES;
+    }
+    const head = queue.shift();
+    if (head === undefined) return;
+    const { converted, readError } = await head;
+    yield numbered(converted, lines);
+    lines += converted.counts.lines;
+    if (readError !== undefined) throw Object.assign(new Error(readError.message), readError);
+  }
+}
+
+/** A cut whose bytes are copies in buffers of their own, to move to a thread. */
+function ownCut(cut: LineCut): LineCut {
+  const own = (bytes: Uint8Array) => new Uint8Array(bytes);
+  return { opening: cut.opening instanceof Uint8Array ? own(cut.opening) : cut.opening, rest: cut.rest === null ? null : own(cut.rest) };
+}
+
+/** How a stream's lines are converted: in the run's thread, or by the pool from now on. */
+export interface StreamPlan {
+  readonly maxLineBytes: number;
+  /** Converts a cut in the run's thread; `first`: its first line's number. */
+  readonly inline: (cut: LineCut, first: number) => Converted;
+  /** The pool and its size once the stream should use it, given the bytes read so far and since when (ms); null: not yet. */
+  readonly pool: (bytes: number, elapsedMs: number) => Promise<{ pool: WorkerPool; threads: number } | null>;
+  readonly clock: () => number;
+}
+
+/** Whether auto should move a stream to threads: enough bytes, arriving as fast as a backfill's. */
+export const streamPays = (bytes: number, elapsedMs: number): boolean => bytes >= PARALLEL_MIN_BYTES && bytes >= (PARALLEL_MIN_RATE * elapsedMs) / 1000;
+
+/**
+ * A stream (a pipe, a terminal) converted as it arrives: the run's thread reads and cuts it into
+ * whole lines, and converts them itself until the plan hands them to the pool. Each chunk read is
+ * a job at once, never held back to fill a batch, and a result is written as soon as it and those
+ * before it are done, also while the next read waits: a trickle from a live kcat keeps its latency.
+ */
+export async function* convertedStream(source: Readable, plan: StreamPlan): AsyncGenerator<Converted> {
+  const cutter = new LineCutter(plan.maxLineBytes);
+  const iterator = (source as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const queue: Promise<JobResult>[] = [];
+  type Pooled = { pool: WorkerPool; threads: number };
+  // Set by take(), which TypeScript cannot see from the loop.
+  let pooled = null as Pooled | null;
+  type Read = { read: IteratorResult<Buffer | string> } | { readFailure: unknown };
+  const read = (): Promise<Read> => iterator.next().then((result) => ({ read: result }), (error: unknown) => ({ readFailure: error }));
+  let reading: Promise<Read> | null = read();
+  let readFailure: unknown = null;
+  let lines = 0;
+  let bytes = 0;
+  let firstRead = 0;
+  let atInputStart = true;
+  const take = async (cut: LineCut | null): Promise<Converted | null> => {
+    if (cut === null) return null;
+    pooled ??= await plan.pool(bytes, plan.clock() - firstRead);
+    const first = atInputStart;
+    atInputStart = false;
+    if (pooled === null) return plan.inline(cut, lines + 1);
+    queue.push(handled(pooled.pool.submit({ kind: 'cut', cut: ownCut(cut), atInputStart: first })));
+    return null;
+  };
+  while (reading !== null || queue.length > 0) {
+    const full = pooled !== null && queue.length >= pooled.threads * JOBS_PER_THREAD;
+    const waits: Promise<Read | { done: JobResult }>[] = [];
+    if (reading !== null && !full) waits.push(reading);
+    // A job that fails (its thread died) rejects here, and ends the run as an internal error.
+    if (queue.length > 0) waits.push((queue[0] as Promise<JobResult>).then((done) => ({ done })));
+    const step = await Promise.race(waits);
+    if ('done' in step) {
+      queue.shift();
+      yield numbered(step.done.converted, lines);
+      lines += step.done.converted.counts.lines;
+      continue;
+    }
+    let converted: Converted | null;
+    if ('readFailure' in step) {
+      // The read failed (or a stop destroyed the stream): the lines read before it are still converted.
+      readFailure = step.readFailure;
+      reading = null;
+      converted = null;
+    } else if (step.read.done === true) {
+      reading = null;
+      converted = await take(cutter.end());
+    } else {
+      const value = step.read.value;
+      const chunk = typeof value === 'string' ? Buffer.from(value) : value;
+      if (bytes === 0) firstRead = plan.clock();
+      bytes += chunk.length;
+      reading = read();
+      converted = await take(cutter.push(chunk));
+    }
+    if (converted !== null) {
+      yield converted;
+      lines += converted.counts.lines;
+    }
+  }
+  if (readFailure !== null) throw readFailure;
+}
+
+/**
+ * The promise of a job that may wait in a queue behind others: its failure is taken when it
+ * reaches the head, and must not count as unhandled before that.
+ */
+function handled(job: Promise<JobResult>): Promise<JobResult> {
+  job.catch(() => undefined);
+  return job;
+}
