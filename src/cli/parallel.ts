@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { Converted } from './line-converter.js';
 import type { FileRange } from './range-reader.js';
 import { LineCutter, type LineCut } from './whole-lines.js';
-import type { JobResult, WorkerPool } from './worker-pool.js';
+import type { Job, JobResult, WorkerPool } from './worker-pool.js';
 
 /** --threads: a number of conversion threads (1: the run's own thread only), or auto. */
 export type Threads = number | 'auto';
@@ -52,27 +52,61 @@ function numbered(converted: Converted, before: number): Converted {
   return { ...converted, notes: converted.notes.map((note) => ({ ...note, line: note.line + before })) };
 }
 
+/** Worker threads, and how many: the run's own thread works beside them. */
+export interface Pooled {
+  readonly pool: WorkerPool;
+  readonly workers: number;
+}
+
 /**
- * A regular file converted by the pool in ranges of JOB_BYTES, each read by the thread that
- * converts it; the results in file order, at most JOBS_PER_THREAD per thread in flight, so
- * memory stays bounded however fast the threads are and however slow the output. A stop ends the
- * dispatching; the jobs in flight still give their results. A read error ends the file after the
- * lines before it, as the single-threaded run does.
+ * A regular file converted in ranges of JOB_BYTES, by the workers, each reading its ranges
+ * itself, and by the run's thread, which converts the next range whenever the oldest result is
+ * not back yet: so no thread idles, and a run on two processors needs one worker's memory, not
+ * two. Results come in file order, at most JOBS_PER_THREAD ranges ahead per thread, so memory
+ * stays bounded however fast the threads and however slow the output. A stop ends the
+ * dispatching; the ranges in flight still give their results. A read error ends the file after
+ * the lines before it, as the single-threaded run does.
  */
-export async function* convertedRanges(pool: WorkerPool, threads: number, file: PositionedFile, stop: AbortSignal): AsyncGenerator<Converted> {
-  const queue: Promise<JobResult>[] = [];
+export async function* convertedRanges(
+  threads: Pooled,
+  convertHere: (job: Job) => JobResult,
+  file: PositionedFile,
+  stop: AbortSignal,
+): AsyncGenerator<Converted> {
+  const queue: { result: JobResult | null; readonly promise: Promise<JobResult> | null }[] = [];
+  let inWorkers = 0;
+  let ownWaiting = 0;
   let next = file.start;
+  const nextJob = (): Job => {
+    const last = next + JOB_BYTES >= file.size;
+    const job: Job = { kind: 'range', fd: file.fd, start: next, end: last ? -1 : next + JOB_BYTES, atInputStart: next === file.start };
+    next = last ? -1 : next + JOB_BYTES;
+    return job;
+  };
   let lines = 0;
   for (;;) {
-    while (queue.length < threads * JOBS_PER_THREAD && next !== -1 && !stop.aborted) {
-      const last = next + JOB_BYTES >= file.size;
-      const range: FileRange = { fd: file.fd, start: next, end: last ? -1 : next + JOB_BYTES, atInputStart: next === file.start };
-      queue.push(handled(pool.submit({ kind: 'range', ...range })));
-      next = last ? -1 : next + JOB_BYTES;
+    const more = next !== -1 && !stop.aborted;
+    while (more && next !== -1 && inWorkers < threads.workers * JOBS_PER_THREAD) {
+      const entry: (typeof queue)[number] = { result: null, promise: handled(threads.pool.submit(nextJob())) };
+      inWorkers++;
+      const settled = (): void => void inWorkers--;
+      entry.promise?.then((result) => {
+        entry.result = result;
+        settled();
+      }, settled);
+      queue.push(entry);
     }
-    const head = queue.shift();
-    if (head === undefined) return;
-    const { converted, readError } = await head;
+    const head = queue[0];
+    if (head === undefined && !more) return;
+    if ((head === undefined || head.result === null) && next !== -1 && more && ownWaiting < JOBS_PER_THREAD) {
+      queue.push({ result: convertHere(nextJob()), promise: null });
+      ownWaiting++;
+      continue;
+    }
+    if (head === undefined) continue;
+    const { converted, readError } = head.result ?? (await (head.promise as Promise<JobResult>));
+    queue.shift();
+    if (head.promise === null) ownWaiting--;
     yield numbered(converted, lines);
     lines += converted.counts.lines;
     if (readError !== undefined) throw Object.assign(new Error(readError.message), readError);
@@ -90,8 +124,8 @@ export interface StreamPlan {
   readonly maxLineBytes: number;
   /** Converts a cut in the run's thread; `first`: its first line's number. */
   readonly inline: (cut: LineCut, first: number) => Converted;
-  /** The pool and its size once the stream should use it, given the bytes read so far and since when (ms); null: not yet. */
-  readonly pool: (bytes: number, elapsedMs: number) => Promise<{ pool: WorkerPool; threads: number } | null>;
+  /** The workers once the stream should use them, given the bytes read so far and since when (ms); null: not yet. */
+  readonly pool: (bytes: number, elapsedMs: number) => Promise<Pooled | null>;
   readonly clock: () => number;
 }
 
@@ -108,7 +142,6 @@ export async function* convertedStream(source: Readable, plan: StreamPlan): Asyn
   const cutter = new LineCutter(plan.maxLineBytes);
   const iterator = (source as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   const queue: Promise<JobResult>[] = [];
-  type Pooled = { pool: WorkerPool; threads: number };
   // Set by take(), which TypeScript cannot see from the loop.
   let pooled = null as Pooled | null;
   type Read = { read: IteratorResult<Buffer | string> } | { readFailure: unknown };
@@ -129,7 +162,7 @@ export async function* convertedStream(source: Readable, plan: StreamPlan): Asyn
     return null;
   };
   while (reading !== null || queue.length > 0) {
-    const full = pooled !== null && queue.length >= pooled.threads * JOBS_PER_THREAD;
+    const full = pooled !== null && queue.length >= pooled.workers * JOBS_PER_THREAD;
     const waits: Promise<Read | { done: JobResult }>[] = [];
     if (reading !== null && !full) waits.push(reading);
     // A job that fails (its thread died) rejects here, and ends the run as an internal error.

@@ -20,7 +20,7 @@ export interface FileRange {
  * byte is in: a range skips the end of the line it starts inside and reads on past its end to
  * finish its last line. So ranges that tile a file give each line exactly once, whatever the
  * line lengths. The last range reads to the end of the file, however long it has grown since.
- * Each chunk is a buffer of its own, since the lines after it may keep a piece of it.
+ * Each chunk is valid until the next is read.
  */
 export function* rangeChunks({ fd, start, end, atInputStart }: FileRange): Generator<Buffer> {
   let position = start;
@@ -54,9 +54,13 @@ export function* rangeChunks({ fd, start, end, atInputStart }: FileRange): Gener
   }
 }
 
-/** Up to CHUNK_BYTES from `position`; null at the end of the file. */
+// One buffer for every read of a thread: a chunk is done with before the next read (WholeLines
+// copies what it keeps), and a buffer this size allocated afresh for every read makes the
+// allocator of each thread keep more memory the longer the run (bench/README.md).
+const buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+
+/** Up to CHUNK_BYTES from `position`, in the thread's one buffer; null at the end of the file. */
 function readAt(fd: number, position: number): Buffer | null {
-  const buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
   const bytes = readSync(fd, buffer, 0, CHUNK_BYTES, position);
   return bytes === 0 ? null : bytes < CHUNK_BYTES ? buffer.subarray(0, bytes) : buffer;
 }

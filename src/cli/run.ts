@@ -27,7 +27,8 @@ import { EXIT, exitStatus } from './exit-codes.js';
 import { fileIdentity, type FileIdentity } from './file-input.js';
 import { LineConverter, type Converted, type StrictStop } from './line-converter.js';
 import { insertedAtClock } from './inserted-at.js';
-import { convertedRanges, convertedStream, idleThreads, PARALLEL_MIN_BYTES, streamPays, type PositionedFile } from './parallel.js';
+import { jobConverter } from './conversion-job.js';
+import { convertedRanges, convertedStream, idleThreads, PARALLEL_MIN_BYTES, streamPays, type Pooled, type PositionedFile } from './parallel.js';
 import { Counts, Reporter } from './reporter.js';
 import { linesOf } from './whole-lines.js';
 import type { Terminal } from './terminal.js';
@@ -85,9 +86,12 @@ function inputIsOutput(inputs: readonly string[], io: RunIo, deadLetter: DeadLet
   return null;
 }
 
-/** The conversion threads of a run, started when the first input that needs them comes. */
+/**
+ * The worker threads of a run, started when the first input that needs them comes: as many as
+ * --threads says (or auto finds idle processors) less one, for the run's own thread.
+ */
 class Threads {
-  private started: { pool: WorkerPool; threads: number } | null = null;
+  private started: Pooled | null = null;
   private auto: number | null = null;
 
   constructor(
@@ -95,8 +99,8 @@ class Threads {
     private readonly script: URL | null,
   ) {}
 
-  /** How many threads to convert an input of `bytes` with (null: a stream so far), and the pool; null for this thread alone. */
-  async forInput(bytes: number | null): Promise<{ pool: WorkerPool; threads: number } | null> {
+  /** The workers to convert an input of `bytes` with (null: a stream so far); null for this thread alone. */
+  async forInput(bytes: number | null): Promise<Pooled | null> {
     const { threads } = this.config;
     if (this.script === null || threads === 1) return null;
     let count: number;
@@ -106,7 +110,7 @@ class Threads {
       count = this.auto;
     } else count = threads;
     if (count < 2) return null;
-    this.started ??= { pool: new WorkerPool(this.script, count, { config: this.config }), threads: count };
+    this.started ??= { pool: new WorkerPool(this.script, count - 1, { config: this.config }), workers: count - 1 };
     return this.started;
   }
 
@@ -145,12 +149,11 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
   let ioFailed = false;
   const counts = new Counts();
   const pinned = config.pinnedTime;
-  const converter = new LineConverter({
-    decoder: new LineDecoder(config),
-    strict: config.strict,
-    maxLineBytes: config.maxLineBytes,
-    insertedAt: insertedAtClock(pinned === undefined ? io.now : () => pinned, config.timestamps === 'epoch'),
-  });
+  const decoder = new LineDecoder(config);
+  const insertedAt = insertedAtClock(pinned === undefined ? io.now : () => pinned, config.timestamps === 'epoch');
+  const converter = new LineConverter({ decoder, strict: config.strict, maxLineBytes: config.maxLineBytes, insertedAt });
+  // This thread's share of a file converted with workers.
+  const convertHere = jobConverter(decoder, config, insertedAt);
   const reports: ReportContext = { reporter, counts, deadLetter, stop };
   const threads = new Threads(config, io.workerScript);
   const writer = new CsvWriter(io.stdout, () => stop('output-closed'));
@@ -162,7 +165,7 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
     const pooled = file === null ? null : await threads.forInput(file.size - file.start);
     if (file !== null && pooled !== null) {
       try {
-        yield* convertedRanges(pooled.pool, pooled.threads, file, stopper.signal);
+        yield* convertedRanges(pooled, convertHere, file, stopper.signal);
       } finally {
         file.close();
       }

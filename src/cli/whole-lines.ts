@@ -96,7 +96,9 @@ export class LineCutter {
       if (overflow.head.length < HEAD_BYTES) overflow.head = headOf([overflow.head, piece], overflow.head.length + piece.length);
       return;
     }
-    this.held.push(piece);
+    // Copied: the reader may fill the chunk it came in again (range-reader.ts), and a copy of a
+    // line's start is all a whole chunk would otherwise be kept for.
+    this.held.push(Buffer.from(piece));
     this.heldBytes += piece.length;
     if (this.heldBytes > this.maxLineBytes) {
       this.overflow = { bytes: this.heldBytes, head: headOf(this.held, this.heldBytes) };

@@ -13,7 +13,7 @@ export type Job = ({ readonly kind: 'range' } & FileRange) | { readonly kind: 'c
 
 /** A job's lines converted, numbered from 1; `readError`: why reading its range stopped short. */
 export interface JobResult {
-  readonly converted: Converted & { readonly csv: Uint8Array };
+  readonly converted: Converted;
   readonly readError?: { readonly message: string; readonly code?: string; readonly syscall?: string };
 }
 
@@ -45,7 +45,7 @@ export class WorkerPool {
 
   constructor(script: URL, count: number, setup: WorkerSetup) {
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }, stdout: false, stderr: false });
+      const worker = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: 48 }, stdout: true, stderr: false });
       const pending = new Map<number, Pending>();
       worker.on('message', ({ id, result }: { id: number; result: JobResult }) => {
         const job = pending.get(id);
