@@ -19,7 +19,7 @@ export const EXIT_MEANINGS: ExitMeanings = {
   ok: 'every line was an event, a tombstone or a deliberate skip',
   rejected: 'some lines were rejected (the others were converted), or --strict stopped at the first',
   usage: 'usage error, or --strict stopped at an event without a column an option names',
-  io: 'an input could not be read (the others were converted), or the output or the --errors file could not be written',
+  io: 'an input could not be read (the others were converted), the output or the --errors file could not be written, or a conversion thread failed (nothing after it was written)',
   SIGINT: 'interrupted by SIGINT: the rows of every whole line read were written',
   SIGTERM: 'terminated by SIGTERM: the rows of every whole line read were written',
 };

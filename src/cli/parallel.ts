@@ -32,18 +32,23 @@ export interface PositionedFile {
 }
 
 /**
- * How many conversion threads auto starts now: as many as there are idle processors (measured
- * over IDLE_SAMPLE_MS, not the load average, which lags a minute behind), at most MAX_AUTO_THREADS;
- * 0 when fewer than two are idle, as one thread beside the run's own only adds the messages.
+ * How many threads auto converts with, the run's own included, when `idleShare` of `processors`
+ * is idle: one per idle processor, at most MAX_AUTO_THREADS; 1 (no workers) when fewer than two
+ * are idle, since a worker that has to share a processor with the run's thread only adds the
+ * messages between them.
  */
+export function autoThreads(idleShare: number, processors: number): number {
+  const idle = Math.round(idleShare * processors);
+  return idle < 2 ? 1 : Math.min(idle, MAX_AUTO_THREADS);
+}
+
+/** autoThreads of this machine now, its idle time measured over IDLE_SAMPLE_MS (the load average lags a minute behind). */
 export async function idleThreads(): Promise<number> {
   const sample = () => cpus().reduce((t, { times }) => ({ idle: t.idle + times.idle, all: t.all + times.user + times.nice + times.sys + times.idle + times.irq }), { idle: 0, all: 0 });
   const before = sample();
   await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_MS));
   const after = sample();
-  const idleShare = after.all > before.all ? (after.idle - before.idle) / (after.all - before.all) : 0;
-  const idle = Math.round(idleShare * availableParallelism());
-  return idle < 2 ? 0 : Math.min(idle, MAX_AUTO_THREADS);
+  return autoThreads(after.all > before.all ? (after.idle - before.idle) / (after.all - before.all) : 0, availableParallelism());
 }
 
 /** A result's notes numbered in its input, `before` lines having come before its run. */
@@ -161,7 +166,8 @@ export async function* convertedStream(source: Readable, plan: StreamPlan): Asyn
     queue.push(handled(pooled.pool.submit({ kind: 'cut', cut: ownCut(cut), atInputStart: first })));
     return null;
   };
-  while (reading !== null || queue.length > 0) {
+  /** The next result in order: a worker's, or a chunk's converted here; null when a step gave none. */
+  const advance = async (): Promise<Converted | null> => {
     const full = pooled !== null && queue.length >= pooled.workers * JOBS_PER_THREAD;
     const waits: Promise<Read | { done: JobResult }>[] = [];
     if (reading !== null && !full) waits.push(reading);
@@ -170,31 +176,31 @@ export async function* convertedStream(source: Readable, plan: StreamPlan): Asyn
     const step = await Promise.race(waits);
     if ('done' in step) {
       queue.shift();
-      yield numbered(step.done.converted, lines);
-      lines += step.done.converted.counts.lines;
-      continue;
+      return numbered(step.done.converted, lines);
     }
-    let converted: Converted | null;
     if ('readFailure' in step) {
       // The read failed (or a stop destroyed the stream): the lines read before it are still converted.
       readFailure = step.readFailure;
       reading = null;
-      converted = null;
-    } else if (step.read.done === true) {
+      return null;
+    }
+    if (step.read.done === true) {
       reading = null;
-      converted = await take(cutter.end());
-    } else {
-      const value = step.read.value;
-      const chunk = typeof value === 'string' ? Buffer.from(value) : value;
-      if (bytes === 0) firstRead = plan.clock();
-      bytes += chunk.length;
-      reading = read();
-      converted = await take(cutter.push(chunk));
+      return take(cutter.end());
     }
-    if (converted !== null) {
-      yield converted;
-      lines += converted.counts.lines;
-    }
+    const value = step.read.value;
+    const chunk = typeof value === 'string' ? Buffer.from(value) : value;
+    if (bytes === 0) firstRead = plan.clock();
+    bytes += chunk.length;
+    reading = read();
+    return take(cutter.push(chunk));
+  };
+  // Only the result being written is held across the yield (run.ts says why).
+  while (reading !== null || queue.length > 0) {
+    const converted = await advance();
+    if (converted === null) continue;
+    lines += converted.counts.lines;
+    yield converted;
   }
   if (readFailure !== null) throw readFailure;
 }

@@ -4,6 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Readable, Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { positionedFile } from '../../src/cli/file-input.js';
+import { main } from '../../src/cli/main.js';
+import { autoThreads, PARALLEL_MIN_BYTES, streamPays } from '../../src/cli/parallel.js';
 import { rangeChunks } from '../../src/cli/range-reader.js';
 import { holding, holdingEventLine } from '../support/debezium-events.js';
 import { prng } from '../support/prng.js';
@@ -12,6 +17,22 @@ import { BIN, Child, TEST_ENV } from '../support/spawn.js';
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'holding-pivot-parallel-'));
+});
+
+describe('when auto uses threads', () => {
+  it('one per idle processor, at most 8, and none unless two are idle', () => {
+    expect([0, 0.2, 0.74, 0.76, 1].map((idle) => autoThreads(idle, 2))).toEqual([1, 1, 1, 2, 2]);
+    expect([0.1, 0.3, 0.5, 1].map((idle) => autoThreads(idle, 16))).toEqual([2, 5, 8, 8]);
+    expect(autoThreads(1, 1)).toBe(1);
+  });
+
+  it('for a stream, once it has brought PARALLEL_MIN_BYTES at the rate of a backfill, not a trickle', () => {
+    expect(streamPays(PARALLEL_MIN_BYTES - 1, 0)).toBe(false);
+    expect(streamPays(PARALLEL_MIN_BYTES, 500)).toBe(true);
+    expect(streamPays(PARALLEL_MIN_BYTES, 1000)).toBe(true);
+    expect(streamPays(PARALLEL_MIN_BYTES, 1001)).toBe(false);
+    expect(streamPays(PARALLEL_MIN_BYTES * 10, 60_000)).toBe(false);
+  });
 });
 
 describe('rangeChunks', () => {
@@ -161,5 +182,33 @@ describe('conversion threads', () => {
     expect(child.stdout.split('\n').map((row) => row.split(',')[0])).toEqual(['1', '1', '2', '2', '']);
     child.process.stdin.end();
     expect(await child.exited).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('a conversion thread that fails', () => {
+  it('ends the run with an internal error and status 3, writing nothing after it', async () => {
+    const crash = join(dir, 'crash.mjs');
+    writeFileSync(crash, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(7));\n");
+    writeFileSync(join(dir, 'events.jsonl'), mixedInput());
+    let out = '';
+    let err = '';
+    const sink = (add: (s: string) => void) => new Writable({ write: (chunk: Buffer, _e, done) => (add(chunk.toString()), done()) });
+    const status = await main(['node', 'holding-pivot', '--threads', '2', join(dir, 'events.jsonl')], {
+      stdin: Readable.from([]),
+      stdout: sink((s) => (out += s)),
+      stderr: sink((s) => (err += s)),
+      stderrTerminal: { isTTY: false, stdoutIsTTY: false, columns: () => undefined, isForeground: () => undefined },
+      env: {},
+      now: () => 0,
+      elapsedClock: Date.now,
+      openInput: () => Readable.from([]),
+      standardFile: () => null,
+      onSignal: () => () => undefined,
+      positionedFile,
+      workerScript: pathToFileURL(crash),
+    });
+    expect(status).toBe(3);
+    expect(out).toBe('');
+    expect(err).toBe(`holding-pivot: ${join(dir, 'events.jsonl')}: internal error, please report it: a conversion thread failed (it ended with exit code 7)\n`);
   });
 });
