@@ -212,3 +212,23 @@ describe('a conversion thread that fails', () => {
     expect(err).toBe(`holding-pivot: ${join(dir, 'events.jsonl')}: internal error, please report it: a conversion thread failed (it ended with exit code 7)\n`);
   });
 });
+
+describe('a signal during a threaded run', () => {
+  it('stops the dispatching, writes the rows of the ranges in flight whole and in order, and exits 130', async () => {
+    const T = 1624744200000001;
+    const events = 60_000;
+    const event = (id: number) => holdingEventLine({ op: 'c', before: null, after: holding(id, 1, 'VFIAX', id, T), tsMs: 1, txId: id, lsn: id }, false);
+    const path = join(dir, 'signal.jsonl');
+    writeFileSync(path, Array.from({ length: events }, (_, i) => event(i + 1)).join('\n') + '\n');
+    const child = new Child(['--threads', '2', path]);
+    await child.waitForLines(2);
+    child.process.kill('SIGINT');
+    expect(await child.exited).toEqual({ code: 130, signal: null });
+    const ids = child.stdout
+      .split('\n')
+      .slice(0, -1)
+      .map((row) => Number(row.split(',')[0]));
+    expect(ids.length).toBeLessThan(2 * events);
+    expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => (i >> 1) + 1));
+  });
+});
