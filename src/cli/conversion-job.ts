@@ -3,7 +3,7 @@ import { LineConverter, type LineNote, type StrictStop } from './line-converter.
 import type { LineDecoder } from '../core/line-decoder.js';
 import { rangeChunks } from './range-reader.js';
 import { Counts } from './reporter.js';
-import { linesOf, WholeLines, type LineBatch } from './whole-lines.js';
+import { lineRuns, WholeLines, type LineBatch } from './whole-lines.js';
 import type { Job, JobResult } from './worker-pool.js';
 
 /**
@@ -27,8 +27,13 @@ export function jobConverter(decoder: LineDecoder, config: RunConfig, insertedAt
       stop = converted.stop;
     };
     let readError: JobResult['readError'];
-    if (job.kind === 'cut') take({ input: '', first: 1, lines: linesOf(job.cut, config.maxLineBytes) }, job.atInputStart);
-    else {
+    if (job.kind === 'cut') {
+      let first = 1;
+      for (const lines of lineRuns(job.cut, config.maxLineBytes)) {
+        take({ input: '', first, lines }, job.atInputStart);
+        first += lines.length;
+      }
+    } else {
       const lines = new WholeLines('', config.maxLineBytes);
       try {
         for (const chunk of rangeChunks(job)) {

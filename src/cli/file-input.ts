@@ -71,7 +71,7 @@ export function openInputFile(path: string): Readable {
   const stat = statOf(() => statSync(path));
   if (stat?.isFile()) return new FileChunks(openSync(path, 'r'), true);
   // Until a writer comes, a FIFO opened this way has nothing to read, and no end either.
-  if (stat?.isFIFO()) return new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+  if (stat?.isFIFO()) return pipeStream(openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
   if (stat?.isCharacterDevice()) {
     // A terminal (/dev/tty, or /dev/stdin on one) blocks a read the same way: libuv's TTY handle waits without a thread.
     const fd = openSync(path, 'r');
@@ -80,12 +80,25 @@ export function openInputFile(path: string): Readable {
   return createReadStream(path);
 }
 
+// What a pipe's stream may hold before it stops reading: when the conversion falls behind, the
+// chunks that arrived meanwhile are taken as one, so the threads get fewer, larger jobs; a trickle
+// still comes a line at a time (bench/README.md).
+const PIPE_BUFFER_BYTES = 1024 * 1024;
+
+/** A pipe read as a socket, as Node reads stdin, with room for PIPE_BUFFER_BYTES. */
+function pipeStream(fd: number): Readable {
+  // net.Socket hands its options to stream.Duplex, which takes the high-water mark; the type leaves it out.
+  return new Socket({ fd, readable: true, writable: false, readableHighWaterMark: PIPE_BUFFER_BYTES } as ConstructorParameters<typeof Socket>[0]);
+}
+
 /**
- * Standard input: read like a file when it is one (`< events.jsonl`), else Node's stream, which
- * also deals with a closed descriptor 0 as it always has.
+ * Standard input: read like a file when it is one (`< events.jsonl`), as a pipe when it is one,
+ * else Node's stream, which also deals with a terminal and a closed descriptor 0 as it always has.
  */
 export function standardInput(): Readable {
-  return statOf(() => fstatSync(0))?.isFile() ? new FileChunks(0, false) : process.stdin;
+  const stat = statOf(() => fstatSync(0));
+  if (stat?.isFile()) return new FileChunks(0, false);
+  return stat?.isFIFO() ? pipeStream(0) : process.stdin;
 }
 
 /** Where reading fd 0 would start: Linux tells it in /proc; null where it cannot be known. */

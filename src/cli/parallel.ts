@@ -118,17 +118,22 @@ export async function* convertedRanges(
   }
 }
 
-/** A cut whose bytes are copies in buffers of their own, to move to a thread. */
-function ownCut(cut: LineCut): LineCut {
-  const own = (bytes: Uint8Array) => new Uint8Array(bytes);
-  return { opening: cut.opening instanceof Uint8Array ? own(cut.opening) : cut.opening, rest: cut.rest === null ? null : own(cut.rest) };
+/**
+ * A cut whose bytes can be moved to a thread: a chunk read from a pipe is a buffer of its own,
+ * which nothing else holds once cut (LineCutter copies what it keeps), and moves whole, the cut's
+ * views with it; a piece of Node's shared slab of small buffers is copied instead.
+ */
+function movableCut(cut: LineCut): LineCut {
+  const movable = (bytes: Uint8Array) => (bytes.buffer.byteLength > Buffer.poolSize ? bytes : new Uint8Array(bytes));
+  const { opening, rest } = cut;
+  return { opening: opening instanceof Uint8Array ? movable(opening) : opening, rest: rest === null ? null : movable(rest) };
 }
 
 /** How a stream's lines are converted: in the run's thread, or by the pool from now on. */
 export interface StreamPlan {
   readonly maxLineBytes: number;
-  /** Converts a cut in the run's thread; `first`: its first line's number. */
-  readonly inline: (cut: LineCut, first: number) => Converted;
+  /** Converts a job in the run's thread. */
+  readonly convertHere: (job: Job) => JobResult;
   /** The workers once the stream should use them, given the bytes read so far and since when (ms); null: not yet. */
   readonly pool: (bytes: number, elapsedMs: number) => Promise<Pooled | null>;
   readonly clock: () => number;
@@ -162,8 +167,8 @@ export async function* convertedStream(source: Readable, plan: StreamPlan): Asyn
     pooled ??= await plan.pool(bytes, plan.clock() - firstRead);
     const first = atInputStart;
     atInputStart = false;
-    if (pooled === null) return plan.inline(cut, lines + 1);
-    queue.push(handled(pooled.pool.submit({ kind: 'cut', cut: ownCut(cut), atInputStart: first })));
+    if (pooled === null) return numbered(plan.convertHere({ kind: 'cut', cut, atInputStart: first }).converted, lines);
+    queue.push(handled(pooled.pool.submit({ kind: 'cut', cut: movableCut(cut), atInputStart: first })));
     return null;
   };
   /** The next result in order: a worker's, or a chunk's converted here; null when a step gave none. */

@@ -25,12 +25,11 @@ import { csvText, CsvWriter } from './csv-writer.js';
 import { DeadLetter } from './dead-letter.js';
 import { EXIT, exitStatus } from './exit-codes.js';
 import { fileIdentity, type FileIdentity } from './file-input.js';
-import { LineConverter, type Converted, type StrictStop } from './line-converter.js';
+import type { Converted, StrictStop } from './line-converter.js';
 import { insertedAtClock } from './inserted-at.js';
 import { jobConverter } from './conversion-job.js';
 import { convertedRanges, convertedStream, idleThreads, PARALLEL_MIN_BYTES, streamPays, type Pooled, type PositionedFile } from './parallel.js';
 import { Counts, Reporter } from './reporter.js';
-import { linesOf } from './whole-lines.js';
 import type { Terminal } from './terminal.js';
 import { ConversionThreadError, WorkerPool } from './worker-pool.js';
 
@@ -151,8 +150,7 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
   const pinned = config.pinnedTime;
   const decoder = new LineDecoder(config);
   const insertedAt = insertedAtClock(pinned === undefined ? io.now : () => pinned, config.timestamps === 'epoch');
-  const converter = new LineConverter({ decoder, strict: config.strict, maxLineBytes: config.maxLineBytes, insertedAt });
-  // This thread's share of a file converted with workers.
+  // Every line this thread converts, alone or beside workers.
   const convertHere = jobConverter(decoder, config, insertedAt);
   const reports: ReportContext = { reporter, counts, deadLetter, stop };
   const threads = new Threads(config, io.workerScript);
@@ -176,7 +174,7 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
     const source = addAbortSignal(stopper.signal, input === '-' ? io.stdin : io.openInput(input));
     yield* convertedStream(source, {
       maxLineBytes: config.maxLineBytes,
-      inline: (cut, first) => converter.convert({ input: name, first, lines: linesOf(cut, config.maxLineBytes) }, true),
+      convertHere,
       pool: (bytes, elapsed) => (config.threads === 'auto' && !streamPays(bytes, elapsed) ? Promise.resolve(null) : threads.forInput(null)),
       clock: io.elapsedClock,
     });

@@ -131,17 +131,41 @@ function lineOf(bytes: Uint8Array, maxLineBytes: number): Line {
 }
 
 /**
- * The lines of a cut, decoded. A line is decoded only once it is whole, so a UTF-8 character cut
- * between chunks is never mangled, and a line that is not UTF-8 is kept as bytes instead of being
- * mended into U+FFFD. Decoding each chunk's run of whole lines at once is what keeps this fast
- * (bench/README.md, "Measurements behind the code").
+ * The lines of a cut, decoded, in runs of at most DECODE_BYTES each: a line is decoded only once
+ * it is whole, so a UTF-8 character cut between chunks is never mangled, and a line that is not
+ * UTF-8 is kept as bytes instead of being mended into U+FFFD. Decoding a run of whole lines at once
+ * is what keeps this fast; more than DECODE_BYTES at once is slower (bench/README.md).
  */
-export function linesOf(cut: LineCut, maxLineBytes: number): Line[] {
+export function* lineRuns(cut: LineCut, maxLineBytes: number): Generator<Line[]> {
   const { opening, rest } = cut;
-  const lines: Line[] = rest === null ? [] : split(rest, maxLineBytes);
-  lines.unshift(opening instanceof Uint8Array ? lineOf(opening, maxLineBytes) : opening);
-  return lines;
+  const first = opening instanceof Uint8Array ? lineOf(opening, maxLineBytes) : opening;
+  if (rest === null) {
+    yield [first];
+    return;
+  }
+  let lines: Line[] | null = [first];
+  for (let start = 0; ; start++) {
+    // Pieces end at a newline; a line longer than a piece is a piece of its own.
+    let end = start + DECODE_BYTES >= rest.length ? rest.length : rest.lastIndexOf(NEWLINE, start + DECODE_BYTES);
+    if (end < start) end = rest.indexOf(NEWLINE, start + DECODE_BYTES);
+    if (end === -1) end = rest.length;
+    const piece = split(rest.subarray(start, end), maxLineBytes);
+    if (lines !== null) piece.unshift(...lines);
+    lines = null;
+    yield piece;
+    if (end === rest.length) return;
+    start = end;
+  }
 }
+
+/** Every line of a cut, decoded (lineRuns), in one array. */
+export function linesOf(cut: LineCut, maxLineBytes: number): Line[] {
+  return [...lineRuns(cut, maxLineBytes)].flat();
+}
+
+// The most bytes decoded into one string: V8 makes a string of 128 KiB or more in its large-object
+// space, with an mmap and page faults of its own, several times slower (bench/README.md).
+const DECODE_BYTES = 64 * 1024;
 
 /** The lines of a run of bytes between two newlines. */
 function split(run: Uint8Array, maxLineBytes: number): Line[] {

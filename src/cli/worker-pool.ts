@@ -30,9 +30,10 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
-// A worker's young generation, in MB. V8 would grow it to 16 MB or more per thread; the rows of a
-// job die young anyway, and each thread's heap counts in the process's peak RSS (bench/README.md).
-const YOUNG_GENERATION_MB = 4;
+// A worker's young generation, in MB: left to itself V8 grows it until the process's peak RSS is
+// some 15 MB higher a thread, for no speed (bench/README.md). The old generation is not limited: a
+// thread must convert a line as long as --max-line-bytes allows, as the main thread does.
+const YOUNG_GENERATION_MB = 16;
 
 /**
  * Worker threads that convert jobs, each job's result a promise: whoever submits keeps the
@@ -45,7 +46,7 @@ export class WorkerPool {
 
   constructor(script: URL, count: number, setup: WorkerSetup) {
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: 48 }, stdout: true, stderr: false });
+      const worker = new Worker(script, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }, stdout: true, stderr: false });
       const pending = new Map<number, Pending>();
       worker.on('message', ({ id, result }: { id: number; result: JobResult }) => {
         const job = pending.get(id);
@@ -88,7 +89,7 @@ export class WorkerPool {
   }
 }
 
-/** The buffers a cut's bytes are in, to move to the worker (each is a copy of the cut's own). */
+/** The buffers a cut's bytes are in, to move to the worker, each once (the opening and the rest may share one). */
 function transferables(cut: LineCut): ArrayBuffer[] {
   const buffers = [cut.opening, cut.rest].flatMap((part) => (part instanceof Uint8Array ? [part.buffer as ArrayBuffer] : []));
   return [...new Set(buffers)];
