@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { WholeLines, type Line, type LineBatch } from '../../src/cli/whole-lines.js';
+import { lineRuns, WholeLines, type Line, type LineBatch } from '../../src/cli/whole-lines.js';
 import { chunked } from '../support/chunked.js';
 
 /** Feeds `input` to a splitter in the given chunks; returns the batches it gave. */
@@ -61,5 +61,22 @@ describe('WholeLines', () => {
     }
     // The 100 KB held until the line passed the limit were let go, not joined to cut its head off.
     expect(largest).toBeLessThan(1024);
+  });
+});
+
+describe('lineRuns', () => {
+  it('decodes runs longer than a decoded piece into the same lines, pieces ending only at newlines', () => {
+    const lengthArb = fc.constantFrom(0, 1, 100, 30_000, 65_535, 65_536, 70_000);
+    fc.assert(
+      fc.property(fc.array(lengthArb, { minLength: 2, maxLength: 12 }), (lengths) => {
+        const lines = lengths.map((n, i) => String.fromCharCode(97 + (i % 26)).repeat(n));
+        const runs = [...lineRuns({ opening: Buffer.from(lines[0] as string), rest: Buffer.from(lines.slice(1).join('\n')) }, 1 << 20)];
+        // Compared by lengths and first letters: a failure stays readable.
+        const shape = (l: Line) => (typeof l === 'string' ? `${l.slice(0, 1)}${l.length}` : l.kind);
+        expect(runs.flat().map(shape)).toEqual(lines.map(shape));
+        for (const run of runs.slice(1)) expect(run.reduce((n, l) => n + (l as string).length + 1, 0)).toBeLessThanOrEqual(65_536 + 70_001);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
