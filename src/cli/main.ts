@@ -1,5 +1,6 @@
 import { EXIT } from './exit-codes.js';
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { fileIdentity, openInputFile, positionedFile, standardInput } from './file-input.js';
 import { onProcessSignals } from './process-signals.js';
 import { ArgsExit, parseArgs } from './args.js';
@@ -45,6 +46,12 @@ export async function main(argv: readonly string[], io: RunIo = processIo()): Pr
     if (error.stdout === '') return error.status;
     return printAnswer('holding-pivot', error.stdout, error.status, io.stdout, io.stderr);
   }
+  // V8 doubles the young generation of a thread that keeps much alive between collections, as
+  // compiling the modules does: by the first line it would be 16 MB a semi-space, which beside
+  // worker threads' heaps costs some 18 MB of peak RSS, for no speed. It stays at its first size
+  // until the run converts lines without workers (run.ts, Threads.alone); V8 reads the flag at
+  // each collection (bench/README.md).
+  setFlagsFromString('--semi-space-growth-factor=1');
   // Loaded only now, so --help and --version start as fast as node itself.
   const { tableList } = await import('./table-config.js');
   const tables = await tableList(config);

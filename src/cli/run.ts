@@ -17,6 +17,7 @@
 // measured: bench/README.md ("Measurements behind the code").
 import { addAbortSignal, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setFlagsFromString } from 'node:v8';
 import { LineDecoder } from '../core/line-decoder.js';
 import { outputColumns } from '../core/output-columns.js';
 import type { RunConfig } from './args.js';
@@ -34,6 +35,9 @@ import type { Terminal } from './terminal.js';
 import { ConversionThreadError, WorkerPool } from './worker-pool.js';
 
 export type Signal = 'SIGINT' | 'SIGTERM';
+
+/** V8's --semi-space-growth-factor when nothing sets it (node --v8-options). */
+const V8_SEMI_SPACE_GROWTH = 2;
 
 /** Why a run stopped before the end of its inputs. */
 type StopReason = Signal | StrictStop | 'output-closed';
@@ -92,6 +96,7 @@ function inputIsOutput(inputs: readonly string[], io: RunIo, deadLetter: DeadLet
 class Threads {
   private started: Pooled | null = null;
   private auto: number | null = null;
+  private grows = false;
 
   constructor(
     private readonly config: RunConfig,
@@ -111,6 +116,15 @@ class Threads {
     if (count < 2) return null;
     this.started ??= { pool: new WorkerPool(this.script, count - 1, { config: this.config }), workers: count - 1 };
     return this.started;
+  }
+
+  /**
+   * Called before this thread converts lines alone: it may grow its young generation again, as
+   * V8 does by default, since no worker's heap adds to the memory (main.ts says why it did not).
+   */
+  alone(): void {
+    if (this.started === null && !this.grows) setFlagsFromString(`--semi-space-growth-factor=${V8_SEMI_SPACE_GROWTH}`);
+    this.grows = true;
   }
 
   async close(): Promise<void> {
@@ -174,7 +188,10 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
     const source = addAbortSignal(stopper.signal, input === '-' ? io.stdin : io.openInput(input));
     yield* convertedStream(source, {
       maxLineBytes: config.maxLineBytes,
-      convertHere,
+      convertHere: (job) => {
+        threads.alone();
+        return convertHere(job);
+      },
       pool: (bytes, elapsed) => (config.threads === 'auto' && !streamPays(bytes, elapsed) ? Promise.resolve(null) : threads.forInput(null)),
       clock: io.elapsedClock,
     });
