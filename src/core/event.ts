@@ -42,14 +42,11 @@ export interface ChangeEvent {
 type JsonObject = Readonly<Record<string, unknown>>;
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
-const absent = (value: unknown): boolean => value === undefined || value === null;
 
 // Only the keys the pivot reads are checked; Debezium's other keys (version, sequence, xmin, …)
 // pass unchecked. A row image is checked for being an object, not column by column: its values
-// are decoded one by one later anyway.
-const TEXT_KEYS = ['db', 'schema', 'table'] as const;
-const INTEGER_KEYS = ['lsn', 'txId'] as const;
-const NUMBER_KEYS = ['ts_ms', 'ts_us'] as const;
+// are decoded one by one later anyway. Every event runs this, most of them as bytecode (a short
+// run ends before V8 optimises it), hence plain tests in a row: no loops over key lists, no helpers.
 
 /**
  * Whether a number counts as an integer: within a few ulps of one, as zod's multipleOf(1) has it,
@@ -57,25 +54,21 @@ const NUMBER_KEYS = ['ts_ms', 'ts_us'] as const;
  * (as an ExactNumber) when it is used.
  */
 function isIntegral(value: number): boolean {
-  return Math.abs(value - Math.round(value)) < 4 * Number.EPSILON * Math.max(Math.abs(value), 1);
+  return Number.isSafeInteger(value) || Math.abs(value - Math.round(value)) < 4 * Number.EPSILON * Math.max(Math.abs(value), 1);
 }
 
 /** The first thing wrong with the source block, as `"source.<key>": <what>`, or null. */
 function sourceProblem(source: unknown): string | null {
-  if (absent(source)) return null;
+  if (source === undefined || source === null) return null;
   if (!isObject(source)) return '"source": expected an object';
-  for (const key of TEXT_KEYS) {
-    const value = source[key];
-    if (!absent(value) && typeof value !== 'string') return `"source.${key}": expected a string`;
-  }
-  for (const key of INTEGER_KEYS) {
-    const value = source[key];
-    if (!absent(value) && (typeof value !== 'number' || !isIntegral(value))) return `"source.${key}": expected an integer`;
-  }
-  for (const key of NUMBER_KEYS) {
-    const value = source[key];
-    if (!absent(value) && typeof value !== 'number') return `"source.${key}": expected a number`;
-  }
+  const { db, schema, table, lsn, txId, ts_ms: ms, ts_us: us } = source;
+  if (db !== undefined && db !== null && typeof db !== 'string') return '"source.db": expected a string';
+  if (schema !== undefined && schema !== null && typeof schema !== 'string') return '"source.schema": expected a string';
+  if (table !== undefined && table !== null && typeof table !== 'string') return '"source.table": expected a string';
+  if (lsn !== undefined && lsn !== null && (typeof lsn !== 'number' || !isIntegral(lsn))) return '"source.lsn": expected an integer';
+  if (txId !== undefined && txId !== null && (typeof txId !== 'number' || !isIntegral(txId))) return '"source.txId": expected an integer';
+  if (ms !== undefined && ms !== null && typeof ms !== 'number') return '"source.ts_ms": expected a number';
+  if (us !== undefined && us !== null && typeof us !== 'number') return '"source.ts_us": expected a number';
   return null;
 }
 
@@ -84,10 +77,10 @@ function sourceProblem(source: unknown): string | null {
  * it is not one: the first key wrong, in the order op, before, after, ts_ms, source.
  */
 export function validateChangeEvent(value: JsonObject): ChangeEvent | string {
-  const op = value['op'];
-  if (typeof op !== 'string' || !(OPS as readonly string[]).includes(op)) return op === undefined ? 'missing "op"' : `unknown op ${JSON.stringify(op)}`;
-  if (!absent(value['before']) && !isObject(value['before'])) return '"before": expected an object';
-  if (!absent(value['after']) && !isObject(value['after'])) return '"after": expected an object';
-  if (!absent(value['ts_ms']) && typeof value['ts_ms'] !== 'number') return '"ts_ms": expected a number';
+  const { op, before, after, ts_ms: ms } = value;
+  if (!(OPS as readonly unknown[]).includes(op)) return op === undefined ? 'missing "op"' : `unknown op ${JSON.stringify(op)}`;
+  if (before !== undefined && before !== null && !isObject(before)) return '"before": expected an object';
+  if (after !== undefined && after !== null && !isObject(after)) return '"after": expected an object';
+  if (ms !== undefined && ms !== null && typeof ms !== 'number') return '"ts_ms": expected a number';
   return sourceProblem(value['source']) ?? (value as unknown as ChangeEvent);
 }

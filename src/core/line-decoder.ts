@@ -27,11 +27,10 @@ const isObject = (value: unknown): value is JsonObject =>
 const describe = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 
-/** Where a value can be read again, exactly: the JSON text it came from and the keys leading to it. */
-interface ValueSource {
-  readonly text: string;
-  readonly path: readonly string[];
-}
+// Where a value can be read again, exactly: the JSON text it came from and the keys leading to it
+// (passed as two arguments: an object a line would be garbage for every event).
+const AT_TOP: readonly string[] = [];
+const IN_PAYLOAD: readonly string[] = ['payload'];
 
 /** A schema seen before, and the exact text every line carrying it starts with. */
 interface KnownSchema {
@@ -47,11 +46,10 @@ const MAX_KNOWN_SCHEMAS = 8;
 // Keeping a prefix pins its text; a pathological multi-megabyte schema is not worth caching.
 const MAX_PREFIX_LENGTH = 1 << 20;
 
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+
 function isBlank(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
-  }
+  for (let i = 0; i < text.length; i++) if (!isSpace(text.charCodeAt(i))) return false;
   return true;
 }
 
@@ -93,9 +91,8 @@ function unconfigured(table: string): LineOutcome {
   return { kind: 'skipped', what: 'unconfigured', notice: { code: 'table-unconfigured', subject: table, message } };
 }
 
-/** A payload as a change event: as it is, or rebuilt when ExtractNewRecordState flattened it. */
-function changeEvent(value: JsonObject): ChangeEvent | string {
-  if (!isFlattened(value)) return validateChangeEvent(value);
+/** The change event an ExtractNewRecordState value stands for, or why it is none. */
+function unflattenedEvent(value: JsonObject): ChangeEvent | string {
   const event = unflatten(value);
   return typeof event === 'string' ? event : validateChangeEvent(event);
 }
@@ -153,7 +150,7 @@ export class LineDecoder {
       // Comparing equal-length slices is far faster in V8 than startsWith for long prefixes.
       if (text.length <= prefix.length || text.slice(0, prefix.length) !== prefix) continue;
       let end = text.length;
-      while (end > prefix.length && isBlank(text[end - 1] as string)) end--;
+      while (end > prefix.length && isSpace(text.charCodeAt(end - 1))) end--;
       if (text.charCodeAt(end - 1) !== 0x7d) return undefined;
       const payloadText = text.slice(prefix.length, end - 1);
       let payload: unknown;
@@ -168,7 +165,7 @@ export class LineDecoder {
         this.known.unshift(known);
       }
       if (payload === null) return TOMBSTONE;
-      return this.fromValue(payload, known.schema, { text: payloadText, path: [] }, insertedAt, position);
+      return this.fromValue(payload, known.schema, payloadText, AT_TOP, insertedAt, position);
     }
     return undefined;
   }
@@ -191,9 +188,9 @@ export class LineDecoder {
       const schema = decodeConnectSchema(parsed['schema']);
       if (typeof schema === 'string') return rejected(schema);
       this.remember(text);
-      return this.fromValue(parsed['payload'], schema, { text, path: ['payload'] }, insertedAt, position);
+      return this.fromValue(parsed['payload'], schema, text, IN_PAYLOAD, insertedAt, position);
     }
-    return this.fromValue(parsed, null, { text, path: [] }, insertedAt, position);
+    return this.fromValue(parsed, null, text, AT_TOP, insertedAt, position);
   }
 
   /** kcat -J: the message value is a JSON string inside the line (or an object, with -s avro). */
@@ -211,7 +208,7 @@ export class LineDecoder {
         outcome = rejected(`kcat could not deserialise the value: ${typeof error === 'string' ? error : JSON.stringify(error)}`);
       } else if (value === null) outcome = TOMBSTONE;
       else if (typeof value === 'string') outcome = this.decodeValueText(value, insertedAt, false, position);
-      else if (isObject(value)) outcome = this.fromValue(value, null, { text, path: ['payload'] }, insertedAt, position);
+      else if (isObject(value)) outcome = this.fromValue(value, null, text, IN_PAYLOAD, insertedAt, position);
       else outcome = rejected(`kcat -J "payload" is ${describe(value)}`);
     } catch (error) {
       // Here, not only in decode, so that even this outcome says which message it was.
@@ -242,17 +239,19 @@ export class LineDecoder {
   private fromValue(
     value: unknown,
     schema: DecodedSchema | null,
-    source: ValueSource,
+    sourceText: string,
+    sourcePath: readonly string[],
     insertedAt: string,
     position: KafkaPosition | undefined,
   ): LineOutcome {
     if (!isObject(value)) return rejected(`not a Debezium change event (the payload is ${describe(value)})`);
-    if (!('op' in value) && !isFlattened(value)) {
+    const flattened = isFlattened(value);
+    if (!flattened && !('op' in value)) {
       if (isTransactionMetadata(value)) return { kind: 'skipped', what: 'transaction' };
       if (isHeartbeat(value)) return { kind: 'skipped', what: 'heartbeat' };
       return rejected('not a Debezium change event (no "op")');
     }
-    const event = changeEvent(value);
+    const event = flattened ? unflattenedEvent(value) : validateChangeEvent(value);
     if (typeof event === 'string') return rejected(event);
     let table = this.commandLine;
     let name: string | null = null;
@@ -269,8 +268,8 @@ export class LineDecoder {
       if (error !== NEEDS_EXACT_NUMBERS) throw error;
     }
     // A number beyond what a double holds exactly: read the event again, keeping every number's digits.
-    let exact: unknown = parseExactJson(source.text);
-    for (const key of source.path) exact = (exact as JsonObject)[key];
+    let exact: unknown = parseExactJson(sourceText);
+    for (const key of sourcePath) exact = (exact as JsonObject)[key];
     // Checked already, as doubles: the exact numbers would fail the checks for numbers.
     const exactEvent = isFlattened(exact as JsonObject) ? unflatten(exact as JsonObject) : exact;
     return pivot(exactEvent as ChangeEvent, ctx, position, name);
