@@ -39,13 +39,15 @@ export async function main(argv: readonly string[], io: RunIo = processIo()): Pr
     if (error.stdout === '') return error.status;
     return printAnswer('holding-pivot', error.stdout, error.status, io.stdout, io.stderr);
   }
-  // Loaded only now, so --help and --version start as fast as node itself.
+  // Loaded only now, so --help and --version start as fast as node itself; both at once, so the
+  // converter's chunk is read while the table list is made.
+  const converter = import('./run.js');
   const { tableList } = await import('./table-config.js');
   const tables = await tableList(config);
   if (Array.isArray(tables)) {
     for (const problem of tables) io.stderr.write(`holding-pivot: ${escapeForTerminal(problem)}\n`);
     return EXIT.usage;
   }
-  const { run } = await import('./run.js');
+  const { run } = await converter;
   return run({ ...config, tables }, io);
 }
