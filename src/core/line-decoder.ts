@@ -1,9 +1,9 @@
-import type { OutputRow } from './columns.js';
+import type { Cell, OutputRow } from './columns.js';
 import { decodeConnectSchema, type DecodedSchema } from './connect-schema.js';
 import { validateChangeEvent, type ChangeEvent } from './event.js';
 import { parseExactJson } from './exact-json.js';
 import { isFlattened, unflatten } from './flattened.js';
-import { withIdentity, type KafkaPosition } from './identity.js';
+import { identityCells, type KafkaPosition } from './identity.js';
 import { endOfJsonValue } from './json-scan.js';
 import type { PivotOptions } from './options.js';
 import { pivotEvent, type PivotContext, type PivotResult } from './pivot.js';
@@ -17,6 +17,7 @@ type Written = Exclude<PivotResult, { kind: 'rows' }> | (Omit<Extract<PivotResul
 export type LineOutcome = (Written | { readonly kind: 'tombstone' }) & { readonly position?: KafkaPosition };
 
 const TOMBSTONE: LineOutcome = { kind: 'tombstone' };
+const NO_CELLS: readonly Cell[] = [];
 const rejected = (reason: string): LineOutcome => ({ kind: 'rejected', reason });
 
 type JsonObject = Record<string, unknown>;
@@ -78,12 +79,17 @@ function isKcatJson(value: JsonObject): boolean {
   );
 }
 
-/** The event's rows, with the `--with` columns when there are any, after its table's name when it has one. */
+/**
+ * The event's rows, with the `--with` columns when there are any, after its table's name when it
+ * has one: each row copied once, whatever is added to it.
+ */
 function pivot(event: ChangeEvent, ctx: PivotContext, position: KafkaPosition | undefined, table: string | null): Written {
-  const pivoted = pivotEvent(event, ctx);
-  const result = ctx.options.with.length === 0 ? pivoted : withIdentity(pivoted, event, position, ctx.options);
-  if (table === null || result.kind !== 'rows') return result;
-  return { ...result, rows: result.rows.map((row) => [table, ...row]) };
+  const result = pivotEvent(event, ctx);
+  if (result.kind !== 'rows' || result.rows.length === 0 || (table === null && ctx.options.with.length === 0)) return result;
+  const extra = ctx.options.with.length === 0 ? NO_CELLS : identityCells(result, event, position, ctx.options);
+  if ('reason' in extra) return { kind: 'rejected', reason: extra.reason };
+  const rows = result.rows.map((row): OutputRow => (table === null ? [...row, ...extra] : [table, ...row, ...extra]));
+  return { ...result, rows };
 }
 
 function unconfigured(table: string): LineOutcome {
