@@ -1,7 +1,7 @@
 // The change event's shape is checked by hand, not by zod: a run that never meets a bad event
-// would load zod (a 200 KB chunk) and generate z.compile's parser before its first line, about a
-// tenth of a 1,000-event run (bench/README.md). test/core/shapes.test.ts holds the zod schema this
-// check stood for and runs both over generated values: same verdicts, same messages.
+// would load zod (a 200 KB chunk) and generate z.compile's parser before its first line, a cost a
+// short run feels (bench/README.md). test/core/shapes.test.ts holds the zod schema this check
+// stood for and runs both over generated values: same verdicts, same messages.
 
 /** Every op Debezium writes: create, update, delete, snapshot read, truncate, logical-decoding message. */
 export const OPS = ['c', 'u', 'd', 'r', 't', 'm'] as const;
@@ -46,7 +46,7 @@ const isObject = (value: unknown): value is JsonObject => typeof value === 'obje
 // Only the keys the pivot reads are checked; Debezium's other keys (version, sequence, xmin, …)
 // pass unchecked. A row image is checked for being an object, not column by column: its values
 // are decoded one by one later anyway. Every event runs this, most of them as bytecode (a short
-// run ends before V8 optimises it), hence plain tests in a row: no loops over key lists, no helpers.
+// run ends before V8 optimises it), hence plain tests in a row, no loops over lists of keys.
 
 /**
  * Whether a number counts as an integer: within a few ulps of one, as zod's multipleOf(1) has it,

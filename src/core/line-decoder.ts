@@ -28,8 +28,8 @@ const isObject = (value: unknown): value is JsonObject =>
 const describe = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 
-// Where a value can be read again, exactly: the JSON text it came from and the keys leading to it
-// (passed as two arguments: an object a line would be garbage for every event).
+// Where a value can be read again, exactly: the JSON text it came from and the keys leading to it,
+// passed as two arguments, not as an object: one made per line would be garbage for every event.
 const AT_TOP: readonly string[] = [];
 const IN_PAYLOAD: readonly string[] = ['payload'];
 
