@@ -40,8 +40,8 @@ function eventIdParts(event: ChangeEvent, key: Cell): string[] | string {
 function eventId(event: ChangeEvent, key: Cell): string | { readonly reason: string } {
   const parts = eventIdParts(event, key);
   if (typeof parts === 'string') return { reason: parts };
-  // node:crypto is fetched when the first event_id is made, not imported: loading it costs a run
-  // that never asks for event_id about 2 ms (bench/README.md).
+  // node:crypto is fetched when the first event_id is made, not imported, so that a run that never
+  // asks for event_id does not pay for loading it (bench/README.md).
   const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }
