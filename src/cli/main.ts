@@ -52,13 +52,15 @@ export async function main(argv: readonly string[], io: RunIo = processIo()): Pr
   // until the run converts lines without workers (run.ts, Threads.alone); V8 reads the flag at
   // each collection (bench/README.md).
   setFlagsFromString('--semi-space-growth-factor=1');
-  // Loaded only now, so --help and --version start as fast as node itself.
+  // Loaded only now, so --help and --version start as fast as node itself; both at once, so the
+  // converter's chunk is read while the table list is made.
+  const converter = import('./run.js');
   const { tableList } = await import('./table-config.js');
   const tables = await tableList(config);
   if (Array.isArray(tables)) {
     for (const problem of tables) io.stderr.write(`holding-pivot: ${escapeForTerminal(problem)}\n`);
     return EXIT.usage;
   }
-  const { run } = await import('./run.js');
+  const { run } = await converter;
   return run({ ...config, tables }, io);
 }

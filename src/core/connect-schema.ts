@@ -1,5 +1,5 @@
-// zod/mini: the same validators, but it loads much faster, and start-up counts in a pipe (bench/README.md).
-import * as z from 'zod/mini';
+// A Connect schema's shape is checked by hand, not by zod, for the reason event.ts gives;
+// test/core/shapes.test.ts runs both over generated schemas.
 
 /** What the pivot needs to know about one column of the captured table. */
 export interface FieldType {
@@ -20,25 +20,25 @@ export interface DecodedSchema {
   readonly columns: ReadonlyMap<string, FieldType>;
 }
 
-const ConnectType = z.looseObject({
-  type: z.string(),
-  name: z.optional(z.string()),
-  parameters: z.optional(z.record(z.string(), z.unknown())),
-  items: z.optional(z.unknown()),
-});
+type JsonObject = Readonly<Record<string, unknown>>;
 
-const ConnectField = z.extend(ConnectType, {
-  field: z.string(),
-  fields: z.optional(z.array(z.unknown())),
-});
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const ConnectEnvelope = z.looseObject({
-  type: z.string(),
-  fields: z.optional(z.array(z.unknown())),
-});
+/** A Connect type: an object with a string "type", and when present a string "name" and an object "parameters". */
+function isConnectType(value: unknown): value is JsonObject & { readonly type: string } {
+  if (!isObject(value) || typeof value['type'] !== 'string') return false;
+  const { name, parameters } = value;
+  return (name === undefined || typeof name === 'string') && (parameters === undefined || isObject(parameters));
+}
 
-function integerParameter(type: z.infer<typeof ConnectType>, name: string): number | undefined {
-  const value = Number(type.parameters?.[name]);
+/** A struct's field: a Connect type with a string "field", and when present an array "fields". */
+function isConnectField(value: unknown): value is JsonObject & { readonly type: string; readonly field: string } {
+  return isConnectType(value) && typeof value['field'] === 'string' && (value['fields'] === undefined || Array.isArray(value['fields']));
+}
+
+function integerParameter(type: JsonObject, name: string): number | undefined {
+  const parameters = type['parameters'] as JsonObject | undefined;
+  const value = Number(parameters?.[name]);
   return Number.isInteger(value) ? value : undefined;
 }
 
@@ -46,14 +46,14 @@ function integerParameter(type: z.infer<typeof ConnectType>, name: string): numb
 // a schema nested without end cannot exhaust the stack.
 const MAX_ITEMS_DEPTH = 6;
 
-function fieldType(type: z.infer<typeof ConnectType>, depth = 0): FieldType {
-  const items = type.items === undefined || depth >= MAX_ITEMS_DEPTH ? undefined : ConnectType.safeParse(type.items);
+function fieldType(type: JsonObject & { readonly type: string }, depth = 0): FieldType {
+  const items = type['items'];
   return {
     type: type.type,
-    name: type.name,
+    name: type['name'] as string | undefined,
     scale: integerParameter(type, 'scale'),
     length: integerParameter(type, 'length'),
-    items: items?.success === true ? fieldType(items.data, depth + 1) : undefined,
+    items: depth < MAX_ITEMS_DEPTH && isConnectType(items) ? fieldType(items, depth + 1) : undefined,
   };
 }
 
@@ -64,21 +64,23 @@ function fieldType(type: z.infer<typeof ConnectType>, depth = 0): FieldType {
  */
 export function decodeConnectSchema(schema: unknown): DecodedSchema | null | string {
   if (schema === null) return null;
-  const envelope = ConnectEnvelope.safeParse(schema);
-  if (!envelope.success) return 'malformed "schema": not a Kafka Connect schema';
-  const columns = new Map<string, FieldType>();
-  const add = (fields: readonly unknown[]): void => {
-    for (const raw of fields) {
-      const column = ConnectField.safeParse(raw);
-      if (column.success && !columns.has(column.data.field)) columns.set(column.data.field, fieldType(column.data));
-    }
-  };
-  const top = envelope.data.fields?.map((f) => ConnectField.safeParse(f)) ?? [];
-  const images = top.filter((f) => f.success && (f.data.field === 'after' || f.data.field === 'before'));
-  if (images.length === 0) add(envelope.data.fields ?? []);
-  for (const image of ['after', 'before']) {
-    const struct = images.find((f) => f.data?.field === image);
-    if (struct?.success === true && struct.data.fields !== undefined) add(struct.data.fields);
+  if (!isObject(schema) || typeof schema['type'] !== 'string' || (schema['fields'] !== undefined && !Array.isArray(schema['fields']))) {
+    return 'malformed "schema": not a Kafka Connect schema';
   }
+  const fields = (schema['fields'] ?? []) as readonly unknown[];
+  const columns = new Map<string, FieldType>();
+  const add = (structFields: readonly unknown[]): void => {
+    for (const raw of structFields) if (isConnectField(raw) && !columns.has(raw.field)) columns.set(raw.field, fieldType(raw));
+  };
+  // The first well-formed "after" and "before" fields, each read once.
+  let after: (JsonObject & { readonly field: string }) | undefined;
+  let before: (JsonObject & { readonly field: string }) | undefined;
+  for (const field of fields) {
+    if (!isConnectField(field)) continue;
+    if (field.field === 'after') after ??= field;
+    else if (field.field === 'before') before ??= field;
+  }
+  if (after === undefined && before === undefined) add(fields);
+  for (const image of [after, before]) if (image !== undefined && image['fields'] !== undefined) add(image['fields'] as readonly unknown[]);
   return { columns };
 }

@@ -1,5 +1,7 @@
-// zod/mini: the same validators, but it loads much faster, and start-up counts in a pipe (bench/README.md).
-import * as z from 'zod/mini';
+// The change event's shape is checked by hand, not by zod: a run that never meets a bad event
+// would load zod (a 200 KB chunk) and generate z.compile's parser before its first line, a cost a
+// short run feels (bench/README.md). test/core/shapes.test.ts holds the zod schema this check
+// stood for and runs both over generated values: same verdicts, same messages.
 
 /** Every op Debezium writes: create, update, delete, snapshot read, truncate, logical-decoding message. */
 export const OPS = ['c', 'u', 'd', 'r', 't', 'm'] as const;
@@ -7,40 +9,6 @@ export type Op = (typeof OPS)[number];
 
 /** A row image (`before` or `after`): column name → value. */
 export type RowImage = Readonly<Record<string, unknown>>;
-
-// A row image is checked for being an object, not column by column: z.record would visit every
-// column of every event (bench/README.md), and the values are decoded one by one later anyway.
-const RowImageSchema = z.custom<RowImage>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
-  message: 'expected an object',
-});
-
-const text = z.nullish(z.string({ error: 'expected a string' }));
-const number = z.nullish(z.number({ error: 'expected a number' }));
-// multipleOf(1), not z.int(): an LSN beyond 2^53 arrives as an inexact double, is no safe
-// integer, and is read again exactly (as an ExactNumber) when it is used.
-const integer = z.nullish(z.number({ error: 'expected an integer' }).check(z.multipleOf(1, { error: 'expected an integer' })));
-
-// Only the keys the pivot reads; Debezium's other source keys (version, sequence, xmin, …) pass unchecked.
-const SourceShape = z.object(
-  { db: text, schema: text, table: text, lsn: integer, txId: integer, ts_ms: number, ts_us: number },
-  { error: 'expected an object' },
-);
-
-// z.object, not looseObject: the pivot reads only these keys, and passing the others through costs
-// a visit to each of them. z.compile generates a parser for this one shape, several times faster
-// than zod/mini's interpreted object (bench/README.md); an event it rejects is parsed again by the
-// interpreter, so the messages are the same.
-// zod/mini carries no messages of its own: each check names what it expected.
-const ChangeEventShape = z.object({
-  op: z.enum(OPS, {
-    error: (issue) => (issue.input === undefined ? 'missing "op"' : `unknown op ${JSON.stringify(issue.input)}`),
-  }),
-  before: z.nullish(RowImageSchema),
-  after: z.nullish(RowImageSchema),
-  ts_ms: number,
-  source: z.nullish(SourceShape),
-});
-const ChangeEventSchema = z.compile(ChangeEventShape);
 
 /**
  * Debezium's `source` block, as far as the pivot reads it. Numbers are numbers, or ExactNumbers
@@ -71,13 +39,48 @@ export interface ChangeEvent {
   readonly flattened?: boolean;
 }
 
-/** Checks the shape of a change event's payload; returns the reason when it is not one. */
-export function validateChangeEvent(value: unknown): ChangeEvent | string {
-  const result = ChangeEventSchema.safeParse(value);
-  // The checked value itself, not zod's copy of it, which keeps only the keys of the shapes above.
-  if (result.success) return value as ChangeEvent;
-  const issue = result.error.issues[0];
-  if (issue === undefined) return 'not a Debezium change event';
-  const path = issue.path.join('.');
-  return path === '' || path === 'op' ? issue.message : `"${path}": ${issue.message.toLowerCase()}`;
+type JsonObject = Readonly<Record<string, unknown>>;
+
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// Only the keys the pivot reads are checked; Debezium's other keys (version, sequence, xmin, …)
+// pass unchecked. A row image is checked for being an object, not column by column: its values
+// are decoded one by one later anyway. Every event runs this, most of them as bytecode (a short
+// run ends before V8 optimises it), hence plain tests in a row, no loops over lists of keys.
+
+/**
+ * Whether a number counts as an integer: within a few ulps of one, as zod's multipleOf(1) has it,
+ * not Number.isInteger. An LSN beyond 2^53 arrives as an inexact double, and is read again exactly
+ * (as an ExactNumber) when it is used.
+ */
+function isIntegral(value: number): boolean {
+  return Number.isSafeInteger(value) || Math.abs(value - Math.round(value)) < 4 * Number.EPSILON * Math.max(Math.abs(value), 1);
+}
+
+/** The first thing wrong with the source block, as `"source.<key>": <what>`, or null. */
+function sourceProblem(source: unknown): string | null {
+  if (source === undefined || source === null) return null;
+  if (!isObject(source)) return '"source": expected an object';
+  const { db, schema, table, lsn, txId, ts_ms: ms, ts_us: us } = source;
+  if (db !== undefined && db !== null && typeof db !== 'string') return '"source.db": expected a string';
+  if (schema !== undefined && schema !== null && typeof schema !== 'string') return '"source.schema": expected a string';
+  if (table !== undefined && table !== null && typeof table !== 'string') return '"source.table": expected a string';
+  if (lsn !== undefined && lsn !== null && (typeof lsn !== 'number' || !isIntegral(lsn))) return '"source.lsn": expected an integer';
+  if (txId !== undefined && txId !== null && (typeof txId !== 'number' || !isIntegral(txId))) return '"source.txId": expected an integer';
+  if (ms !== undefined && ms !== null && typeof ms !== 'number') return '"source.ts_ms": expected a number';
+  if (us !== undefined && us !== null && typeof us !== 'number') return '"source.ts_us": expected a number';
+  return null;
+}
+
+/**
+ * Checks the shape of a change event's payload (a value JSON.parse made); returns the reason when
+ * it is not one: the first key wrong, in the order op, before, after, ts_ms, source.
+ */
+export function validateChangeEvent(value: JsonObject): ChangeEvent | string {
+  const { op, before, after, ts_ms: ms } = value;
+  if (!(OPS as readonly unknown[]).includes(op)) return op === undefined ? 'missing "op"' : `unknown op ${JSON.stringify(op)}`;
+  if (before !== undefined && before !== null && !isObject(before)) return '"before": expected an object';
+  if (after !== undefined && after !== null && !isObject(after)) return '"after": expected an object';
+  if (ms !== undefined && ms !== null && typeof ms !== 'number') return '"ts_ms": expected a number';
+  return sourceProblem(value['source']) ?? (value as unknown as ChangeEvent);
 }

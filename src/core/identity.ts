@@ -72,24 +72,23 @@ function cell(
 }
 
 /**
- * Appends the `--with` columns to every row of a pivoted event. An event whose event_id is asked
- * for but cannot be made is rejected: a row without one would defeat the unique key it is for.
+ * The `--with` columns of a pivoted event's rows, the same for each of its rows; the reason when
+ * an event_id is asked for but cannot be made, which rejects the event: a row without one would
+ * defeat the unique key it is for.
  */
-export function withIdentity(
-  result: PivotResult,
+export function identityCells(
+  result: Extract<PivotResult, { kind: 'rows' }>,
   event: ChangeEvent,
   position: KafkaPosition | undefined,
   options: PivotOptions,
-): PivotResult {
-  if (result.kind !== 'rows' || result.rows.length === 0) return result;
+): Cell[] | { readonly reason: string } {
   const values: ValueContext = { timestamps: options.timestamps, warnings: result.warnings };
   let id: string | null = null;
   if (options.with.includes('event_id')) {
     // Every row holds the key in holding_id, decoded from after (c, r, u) or before (d).
     const made = eventId(event, (result.rows[0] as Row)[0]);
-    if (typeof made !== 'string') return { kind: 'rejected', reason: made.reason };
+    if (typeof made !== 'string') return made;
     id = made;
   }
-  const extra = options.with.map((column) => cell(column, event, position, id, values));
-  return { ...result, rows: result.rows.map((row): Row => [...row, ...extra]) };
+  return options.with.map((column) => cell(column, event, position, id, values));
 }

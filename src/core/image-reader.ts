@@ -5,6 +5,7 @@
  * audit trail its own types.
  */
 import type { Cell } from './columns.js';
+import type { FieldType } from './connect-schema.js';
 import type { RowImage } from './event.js';
 import { ExactNumber } from './exact-json.js';
 import type { PivotContext } from './pivot.js';
@@ -67,13 +68,22 @@ export class ImageReader {
     return hasOwn(this.image, field);
   }
 
-  /** Whether the column holds Debezium's placeholder for an unchanged TOASTed value. */
-  unavailable(field: string): boolean {
-    return isUnavailable(this.value(field), this.ctx.schema?.columns.get(field));
+  /** The column's type in the event's schema; undefined without a schema or when it names no such column. */
+  typeOf(field: string): FieldType | undefined {
+    return this.ctx.schema?.columns.get(field);
   }
 
-  cell(field: string): Cell {
-    const value = this.value(field);
+  /** Whether the column holds Debezium's placeholder for an unchanged TOASTed value. */
+  unavailable(field: string, type: FieldType | undefined = this.typeOf(field)): boolean {
+    return isUnavailable(this.value(field), type);
+  }
+
+  /** The column's cell; `type`, when the caller has looked it up already, saves looking it up again. */
+  cell(field: string, type: FieldType | undefined = this.typeOf(field)): Cell {
+    return this.cellOf(field, this.value(field), type);
+  }
+
+  private cellOf(field: string, value: unknown, type: FieldType | undefined): Cell {
     if (value === undefined && !this.has(field)) {
       // A schema that names the table's columns tells a misnamed column from one this image lacks.
       const columns = this.ctx.schema?.columns;
@@ -84,7 +94,7 @@ export class ImageReader {
       );
       return null;
     }
-    return typedCell(value, this.ctx.schema?.columns.get(field), field, this.values);
+    return typedCell(value, type, field, this.values);
   }
 
   /**
@@ -103,7 +113,7 @@ export class ImageReader {
       const what = value === null || this.has(field) ? 'is NULL in' : 'is not in';
       throw new UnloadableValue(`the id column "${field}" ${what} "${this.name}" (${columnList(this.image)}); check ${this.keyOption()}`);
     }
-    const id = this.cell(field);
+    const id = this.cellOf(field, value, this.typeOf(field));
     if (id === null) throw new UnloadableValue(`the id column "${field}" has no value in "${this.name}"; check ${this.keyOption()}`);
     return id;
   }
@@ -124,9 +134,16 @@ export class ImageReader {
     return user === '' ? null : this.cell(user);
   }
 
-  /** Whether none of `fields` has a value: missing or NULL. */
+  /** Whether the column has no value: missing or NULL. */
+  lacks(field: string): boolean {
+    const value = this.value(field);
+    return value === null || value === undefined;
+  }
+
+  /** Whether none of `fields` has a value. */
   lacksAll(fields: readonly string[]): boolean {
-    return fields.every((f) => this.value(f) === null || this.value(f) === undefined);
+    for (let i = 0; i < fields.length; i++) if (!this.lacks(fields[i] as string)) return false;
+    return true;
   }
 
   /** The created-at column, decoded by its schema type when there is a schema. */
@@ -136,11 +153,12 @@ export class ImageReader {
     const value = this.value(field);
     // Without a schema a number here can only be Debezium's default for a PostgreSQL timestamp.
     if (this.ctx.schema === null && (typeof value === 'number' || value instanceof ExactNumber)) return microsCell(value, field, this.values);
-    const created = this.cell(field);
+    const type = this.typeOf(field);
+    const created = this.cellOf(field, value, type);
     // An integer of a timestamp or date type was written by temporal.ts; --timestamps epoch
     // writes numbers on purpose, for tables shaped like stream.py's.
     if (created === null || this.ctx.options.timestamps === 'epoch') return created;
-    if (typeof value === 'number' && Number.isSafeInteger(value) && EPOCH_TYPES.has(this.ctx.schema?.columns.get(field)?.name)) return created;
+    if (typeof value === 'number' && Number.isSafeInteger(value) && EPOCH_TYPES.has(type?.name)) return created;
     if (TIMESTAMP.test(created)) return created;
     throw new UnloadableValue(`datetime_created is a PostgreSQL timestamp, but "${field}" holds ${excerpt(created)}; check --created-field`);
   }

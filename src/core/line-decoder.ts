@@ -1,9 +1,9 @@
-import type { OutputRow } from './columns.js';
+import type { Cell, OutputRow } from './columns.js';
 import { decodeConnectSchema, type DecodedSchema } from './connect-schema.js';
 import { validateChangeEvent, type ChangeEvent } from './event.js';
 import { parseExactJson } from './exact-json.js';
 import { isFlattened, unflatten } from './flattened.js';
-import { withIdentity, type KafkaPosition } from './identity.js';
+import { identityCells, type KafkaPosition } from './identity.js';
 import { endOfJsonValue } from './json-scan.js';
 import type { PivotOptions } from './options.js';
 import { pivotEvent, type PivotContext, type PivotResult } from './pivot.js';
@@ -17,6 +17,7 @@ type Written = Exclude<PivotResult, { kind: 'rows' }> | (Omit<Extract<PivotResul
 export type LineOutcome = (Written | { readonly kind: 'tombstone' }) & { readonly position?: KafkaPosition };
 
 const TOMBSTONE: LineOutcome = { kind: 'tombstone' };
+const NO_CELLS: readonly Cell[] = [];
 const rejected = (reason: string): LineOutcome => ({ kind: 'rejected', reason });
 
 type JsonObject = Record<string, unknown>;
@@ -27,11 +28,10 @@ const isObject = (value: unknown): value is JsonObject =>
 const describe = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 
-/** Where a value can be read again, exactly: the JSON text it came from and the keys leading to it. */
-interface ValueSource {
-  readonly text: string;
-  readonly path: readonly string[];
-}
+// Where a value can be read again, exactly: the JSON text it came from and the keys leading to it,
+// passed as two arguments, not as an object: one made per line would be garbage for every event.
+const AT_TOP: readonly string[] = [];
+const IN_PAYLOAD: readonly string[] = ['payload'];
 
 /** A schema seen before, and the exact text every line carrying it starts with. */
 interface KnownSchema {
@@ -47,11 +47,10 @@ const MAX_KNOWN_SCHEMAS = 8;
 // Keeping a prefix pins its text; a pathological multi-megabyte schema is not worth caching.
 const MAX_PREFIX_LENGTH = 1 << 20;
 
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+
 function isBlank(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
-  }
+  for (let i = 0; i < text.length; i++) if (!isSpace(text.charCodeAt(i))) return false;
   return true;
 }
 
@@ -80,12 +79,17 @@ function isKcatJson(value: JsonObject): boolean {
   );
 }
 
-/** The event's rows, with the `--with` columns when there are any, after its table's name when it has one. */
+/**
+ * The event's rows, with the `--with` columns when there are any, after its table's name when it
+ * has one: each row copied once, whatever is added to it.
+ */
 function pivot(event: ChangeEvent, ctx: PivotContext, position: KafkaPosition | undefined, table: string | null): Written {
-  const pivoted = pivotEvent(event, ctx);
-  const result = ctx.options.with.length === 0 ? pivoted : withIdentity(pivoted, event, position, ctx.options);
-  if (table === null || result.kind !== 'rows') return result;
-  return { ...result, rows: result.rows.map((row) => [table, ...row]) };
+  const result = pivotEvent(event, ctx);
+  if (result.kind !== 'rows' || result.rows.length === 0 || (table === null && ctx.options.with.length === 0)) return result;
+  const extra = ctx.options.with.length === 0 ? NO_CELLS : identityCells(result, event, position, ctx.options);
+  if ('reason' in extra) return { kind: 'rejected', reason: extra.reason };
+  const rows = result.rows.map((row): OutputRow => (table === null ? [...row, ...extra] : [table, ...row, ...extra]));
+  return { ...result, rows };
 }
 
 function unconfigured(table: string): LineOutcome {
@@ -93,9 +97,8 @@ function unconfigured(table: string): LineOutcome {
   return { kind: 'skipped', what: 'unconfigured', notice: { code: 'table-unconfigured', subject: table, message } };
 }
 
-/** A payload as a change event: as it is, or rebuilt when ExtractNewRecordState flattened it. */
-function changeEvent(value: JsonObject): ChangeEvent | string {
-  if (!isFlattened(value)) return validateChangeEvent(value);
+/** The change event an ExtractNewRecordState value stands for, or why it is none. */
+function unflattenedEvent(value: JsonObject): ChangeEvent | string {
   const event = unflatten(value);
   return typeof event === 'string' ? event : validateChangeEvent(event);
 }
@@ -153,7 +156,7 @@ export class LineDecoder {
       // Comparing equal-length slices is far faster in V8 than startsWith for long prefixes.
       if (text.length <= prefix.length || text.slice(0, prefix.length) !== prefix) continue;
       let end = text.length;
-      while (end > prefix.length && isBlank(text[end - 1] as string)) end--;
+      while (end > prefix.length && isSpace(text.charCodeAt(end - 1))) end--;
       if (text.charCodeAt(end - 1) !== 0x7d) return undefined;
       const payloadText = text.slice(prefix.length, end - 1);
       let payload: unknown;
@@ -168,7 +171,7 @@ export class LineDecoder {
         this.known.unshift(known);
       }
       if (payload === null) return TOMBSTONE;
-      return this.fromValue(payload, known.schema, { text: payloadText, path: [] }, insertedAt, position);
+      return this.fromValue(payload, known.schema, payloadText, AT_TOP, insertedAt, position);
     }
     return undefined;
   }
@@ -191,9 +194,9 @@ export class LineDecoder {
       const schema = decodeConnectSchema(parsed['schema']);
       if (typeof schema === 'string') return rejected(schema);
       this.remember(text);
-      return this.fromValue(parsed['payload'], schema, { text, path: ['payload'] }, insertedAt, position);
+      return this.fromValue(parsed['payload'], schema, text, IN_PAYLOAD, insertedAt, position);
     }
-    return this.fromValue(parsed, null, { text, path: [] }, insertedAt, position);
+    return this.fromValue(parsed, null, text, AT_TOP, insertedAt, position);
   }
 
   /** kcat -J: the message value is a JSON string inside the line (or an object, with -s avro). */
@@ -211,7 +214,7 @@ export class LineDecoder {
         outcome = rejected(`kcat could not deserialise the value: ${typeof error === 'string' ? error : JSON.stringify(error)}`);
       } else if (value === null) outcome = TOMBSTONE;
       else if (typeof value === 'string') outcome = this.decodeValueText(value, insertedAt, false, position);
-      else if (isObject(value)) outcome = this.fromValue(value, null, { text, path: ['payload'] }, insertedAt, position);
+      else if (isObject(value)) outcome = this.fromValue(value, null, text, IN_PAYLOAD, insertedAt, position);
       else outcome = rejected(`kcat -J "payload" is ${describe(value)}`);
     } catch (error) {
       // Here, not only in decode, so that even this outcome says which message it was.
@@ -242,17 +245,19 @@ export class LineDecoder {
   private fromValue(
     value: unknown,
     schema: DecodedSchema | null,
-    source: ValueSource,
+    sourceText: string,
+    sourcePath: readonly string[],
     insertedAt: string,
     position: KafkaPosition | undefined,
   ): LineOutcome {
     if (!isObject(value)) return rejected(`not a Debezium change event (the payload is ${describe(value)})`);
-    if (!('op' in value) && !isFlattened(value)) {
+    const flattened = isFlattened(value);
+    if (!flattened && !('op' in value)) {
       if (isTransactionMetadata(value)) return { kind: 'skipped', what: 'transaction' };
       if (isHeartbeat(value)) return { kind: 'skipped', what: 'heartbeat' };
       return rejected('not a Debezium change event (no "op")');
     }
-    const event = changeEvent(value);
+    const event = flattened ? unflattenedEvent(value) : validateChangeEvent(value);
     if (typeof event === 'string') return rejected(event);
     let table = this.commandLine;
     let name: string | null = null;
@@ -269,8 +274,8 @@ export class LineDecoder {
       if (error !== NEEDS_EXACT_NUMBERS) throw error;
     }
     // A number beyond what a double holds exactly: read the event again, keeping every number's digits.
-    let exact: unknown = parseExactJson(source.text);
-    for (const key of source.path) exact = (exact as JsonObject)[key];
+    let exact: unknown = parseExactJson(sourceText);
+    for (const key of sourcePath) exact = (exact as JsonObject)[key];
     // Checked already, as doubles: the exact numbers would fail the checks for numbers.
     const exactEvent = isFlattened(exact as JsonObject) ? unflatten(exact as JsonObject) : exact;
     return pivot(exactEvent as ChangeEvent, ctx, position, name);

@@ -141,17 +141,24 @@ function temporal(
   return text;
 }
 
+// One function per precision, made once: typedCell runs for every cell.
 const instant = (precision: Precision) => (n: number | bigint) => epochToIso(n, precision);
 const time = (precision: Precision) => (n: number | bigint) => timeOfDay(n, precision);
+const INSTANT_MS = instant('ms');
+const INSTANT_US = instant('us');
+const INSTANT_NS = instant('ns');
+const TIME_MS = time('ms');
+const TIME_US = time('us');
+const TIME_NS = time('ns');
 
 /** A timestamp counted in milliseconds since the epoch (an event's ts_ms). */
 export function millisCell(value: unknown, field: string, ctx: ValueContext): Cell {
-  return temporal(value, field, ctx, 'timestamp', instant('ms'));
+  return temporal(value, field, ctx, 'timestamp', INSTANT_MS);
 }
 
 /** A timestamp counted in microseconds since the epoch: Debezium's default for a PostgreSQL `timestamp`. */
 export function microsCell(value: unknown, field: string, ctx: ValueContext): Cell {
-  return temporal(value, field, ctx, 'timestamp', instant('us'));
+  return temporal(value, field, ctx, 'timestamp', INSTANT_US);
 }
 
 function decimalCell(value: unknown, scale: number | undefined, field: string, ctx: ValueContext): Cell {
@@ -253,24 +260,31 @@ export function typedCell(value: unknown, type: FieldType | undefined, field: st
   if (type === undefined) return plainCell(value, field, ctx);
   // Numbers, the usual typed value, are never the placeholder.
   if (typeof value !== 'number' && isUnavailable(value, type)) return unavailable(field, ctx);
+  // The plain Connect types (no logical type) first: most columns are.
   switch (type.name) {
+    case undefined:
+      // Without a logical type, the Connect type alone says how PostgreSQL's text looks.
+      if (type.type === 'bytes') return byteaCell(value, field, ctx);
+      if (type.type === 'array') return arrayCell(value, type.items, field, ctx);
+      if (type.type === 'map') return mapCell(value, field, ctx);
+      return plainCell(value, field, ctx);
+    case 'io.debezium.time.MicroTimestamp':
+      return temporal(value, field, ctx, 'timestamp', INSTANT_US);
     case 'io.debezium.time.Timestamp':
     case 'org.apache.kafka.connect.data.Timestamp':
-      return temporal(value, field, ctx, 'timestamp', instant('ms'));
-    case 'io.debezium.time.MicroTimestamp':
-      return temporal(value, field, ctx, 'timestamp', instant('us'));
+      return temporal(value, field, ctx, 'timestamp', INSTANT_MS);
     case 'io.debezium.time.NanoTimestamp':
-      return temporal(value, field, ctx, 'timestamp', instant('ns'));
+      return temporal(value, field, ctx, 'timestamp', INSTANT_NS);
     case 'io.debezium.time.Date':
     case 'org.apache.kafka.connect.data.Date':
       return temporal(value, field, ctx, 'date', epochDaysToDate);
     case 'io.debezium.time.Time':
     case 'org.apache.kafka.connect.data.Time':
-      return temporal(value, field, ctx, 'time', time('ms'));
+      return temporal(value, field, ctx, 'time', TIME_MS);
     case 'io.debezium.time.MicroTime':
-      return temporal(value, field, ctx, 'time', time('us'));
+      return temporal(value, field, ctx, 'time', TIME_US);
     case 'io.debezium.time.NanoTime':
-      return temporal(value, field, ctx, 'time', time('ns'));
+      return temporal(value, field, ctx, 'time', TIME_NS);
     case 'io.debezium.time.ZonedTimestamp':
     case 'io.debezium.time.IsoTimestamp':
     case 'io.debezium.time.IsoDate':
@@ -285,12 +299,6 @@ export function typedCell(value: unknown, type: FieldType | undefined, field: st
       return bitsCell(value, type.length, field, ctx);
     case 'io.debezium.data.geometry.Point':
       return pointCell(value, field, ctx);
-    case undefined:
-      // Without a logical type, the Connect type alone says how PostgreSQL's text looks.
-      if (type.type === 'bytes') return byteaCell(value, field, ctx);
-      if (type.type === 'array') return arrayCell(value, type.items, field, ctx);
-      if (type.type === 'map') return mapCell(value, field, ctx);
-      return plainCell(value, field, ctx);
     default:
       return plainCell(value, field, ctx);
   }
