@@ -1,6 +1,5 @@
 import { EXIT } from './exit-codes.js';
 import { existsSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { fileIdentity, openInputFile, positionedFile, standardInput } from './file-input.js';
 import { onProcessSignals } from './process-signals.js';
 import { ArgsExit, parseArgs } from './args.js';
@@ -51,7 +50,8 @@ export async function main(argv: readonly string[], io: RunIo = processIo()): Pr
   // worker threads' heaps costs some 18 MB of peak RSS, for no speed. It stays at its first size
   // until the run converts lines without workers (run.ts, Threads.alone); V8 reads the flag at
   // each collection (bench/README.md).
-  setFlagsFromString('--semi-space-growth-factor=1');
+  // node:v8 is imported here, not at the top: loading it costs --help and --version 2 ms.
+  (await import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
   // Loaded only now, so --help and --version start as fast as node itself; both at once, so the
   // converter's chunk is read while the table list is made.
   const converter = import('./run.js');

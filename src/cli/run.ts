@@ -32,7 +32,7 @@ import { jobConverter } from './conversion-job.js';
 import { convertedRanges, convertedStream, idleThreads, PARALLEL_MIN_BYTES, streamPays, type Pooled, type PositionedFile } from './parallel.js';
 import { Counts, Reporter } from './reporter.js';
 import type { Terminal } from './terminal.js';
-import { ConversionThreadError, WorkerPool } from './worker-pool.js';
+import { ConversionThreadError } from './thread-error.js';
 
 export type Signal = 'SIGINT' | 'SIGTERM';
 
@@ -114,7 +114,11 @@ class Threads {
       count = this.auto;
     } else count = threads;
     if (count < 2) return null;
-    this.started ??= { pool: new WorkerPool(this.script, count - 1, { config: this.config }), workers: count - 1 };
+    if (this.started === null) {
+      // Loaded only now: a run without threads does not pay for node:worker_threads.
+      const { WorkerPool } = await import('./worker-pool.js');
+      this.started ??= { pool: new WorkerPool(this.script, count - 1, { config: this.config }), workers: count - 1 };
+    }
     return this.started;
   }
 

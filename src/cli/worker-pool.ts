@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { RunConfig } from './args.js';
+import { ConversionThreadError } from './thread-error.js';
 import type { Converted } from './line-converter.js';
 import type { FileRange } from './range-reader.js';
 import type { LineCut } from './whole-lines.js';
@@ -21,9 +22,6 @@ export interface JobResult {
 export interface WorkerSetup {
   readonly config: RunConfig;
 }
-
-/** A conversion thread failed: not the input's doing, and the run cannot go on without its rows. */
-export class ConversionThreadError extends Error {}
 
 interface Pending {
   readonly resolve: (result: JobResult) => void;
