@@ -5,7 +5,7 @@ import { TABLE_NAME } from '../core/tables.js';
 import { DEFAULT_OPTIONS, type PivotOptions } from '../core/options.js';
 import { EXIT, EXIT_MEANINGS, exitTable } from './exit-codes.js';
 import { addPivotOptions } from './pivot-options.js';
-import type { Threads } from './parallel.js';
+import type { Threads } from './thread-plan.js';
 import { PROGRESS_MODES, type ProgressMode } from './progress.js';
 import { commandOutput, usageLine } from './usage-message.js';
 

@@ -9,7 +9,7 @@ import { insertedAtClock } from './inserted-at.js';
 import type { Job, WorkerSetup } from './worker-pool.js';
 
 // Starting a thread sets V8's flags anew, process-wide: the young generation's growth is held
-// again here, for this thread and the run's (main.ts says why).
+// again here, for this thread and the run's (young-generation.ts says why).
 setFlagsFromString('--semi-space-growth-factor=1');
 const { config } = workerData as WorkerSetup;
 const pinned = config.pinnedTime;

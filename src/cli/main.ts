@@ -7,6 +7,8 @@ import { printAnswer } from './help-output.js';
 import type { RunIo } from './run.js';
 import { stderrTerminal } from './terminal.js';
 import { escapeForTerminal } from './terminal-text.js';
+import { threadsFromTheStart } from './thread-plan.js';
+import { holdYoungGeneration } from './young-generation.js';
 
 // Beside the bundled main.js (dist/); not there when the TypeScript runs directly (npm run dev).
 const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
@@ -32,6 +34,13 @@ export function processIo(): RunIo {
   };
 }
 
+/** The size of an input that is a regular file, from where it is read; null for anything else. */
+function firstInputBytes(input: string, io: RunIo): number | null {
+  const file = io.positionedFile(input);
+  file?.close();
+  return file === null ? null : file.size - file.start;
+}
+
 /** Runs holding-pivot with process.argv-style arguments; resolves to the exit status. */
 export async function main(argv: readonly string[], io: RunIo = processIo()): Promise<number> {
   // stderr that cannot be written (a full disk, a reader gone) loses the diagnostics, never the rows.
@@ -45,13 +54,8 @@ export async function main(argv: readonly string[], io: RunIo = processIo()): Pr
     if (error.stdout === '') return error.status;
     return printAnswer('holding-pivot', error.stdout, error.status, io.stdout, io.stderr);
   }
-  // V8 doubles the young generation of a thread that keeps much alive between collections, as
-  // compiling the modules does: by the first line it would be 16 MB a semi-space, which beside
-  // worker threads' heaps costs some 18 MB of peak RSS, for no speed. It stays at its first size
-  // until the run converts lines without workers (run.ts, Threads.alone); V8 reads the flag at
-  // each collection (bench/README.md).
-  // node:v8 is imported here, not at the top: loading it costs --help and --version 2 ms.
-  (await import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
+  // Before the converter's modules are compiled (young-generation.ts says why).
+  if (io.workerScript !== null && threadsFromTheStart(config.threads, firstInputBytes(config.inputs[0] as string, io))) holdYoungGeneration();
   // Loaded only now, so --help and --version start as fast as node itself; both at once, so the
   // converter's chunk is read while the table list is made.
   const converter = import('./run.js');

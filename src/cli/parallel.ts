@@ -3,19 +3,11 @@
 import { availableParallelism, cpus } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { Converted } from './line-converter.js';
+import { autoThreads } from './thread-plan.js';
 import type { FileRange } from './range-reader.js';
 import { LineCutter, type LineCut } from './whole-lines.js';
 import type { Job, JobResult, WorkerPool } from './worker-pool.js';
 
-/** --threads: a number of conversion threads (1: the run's own thread only), or auto. */
-export type Threads = number | 'auto';
-
-/** The most threads auto starts: past it each adds less than its memory costs (bench/README.md). */
-const MAX_AUTO_THREADS = 8;
-/** Below this much input, starting threads costs more than they save (bench/README.md). */
-export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
-/** A pipe must bring its first PARALLEL_MIN_BYTES at least this fast for auto to use threads: a backfill, not a live trickle. */
-const PARALLEL_MIN_RATE = 16 * 1024 * 1024;
 /** The bytes of a file one job reads: enough to make a message's cost small, few enough to bound memory. */
 const JOB_BYTES = 1024 * 1024;
 /** Jobs in flight per thread: one converting, one waiting, so no thread idles between messages. */
@@ -29,17 +21,6 @@ export interface PositionedFile {
   readonly start: number;
   readonly size: number;
   readonly close: () => void;
-}
-
-/**
- * How many threads auto converts with, the run's own included, when `idleShare` of `processors`
- * is idle: one per idle processor, at most MAX_AUTO_THREADS; 1 (no workers) when fewer than two
- * are idle, since a worker that has to share a processor with the run's thread only adds the
- * messages between them.
- */
-export function autoThreads(idleShare: number, processors: number): number {
-  const idle = Math.round(idleShare * processors);
-  return idle < 2 ? 1 : Math.min(idle, MAX_AUTO_THREADS);
 }
 
 /** autoThreads of this machine now, its idle time measured over IDLE_SAMPLE_MS (the load average lags a minute behind). */
@@ -138,9 +119,6 @@ export interface StreamPlan {
   readonly pool: (bytes: number, elapsedMs: number) => Promise<Pooled | null>;
   readonly clock: () => number;
 }
-
-/** Whether auto should move a stream to threads: enough bytes, arriving as fast as a backfill's. */
-export const streamPays = (bytes: number, elapsedMs: number): boolean => bytes >= PARALLEL_MIN_BYTES && bytes >= (PARALLEL_MIN_RATE * elapsedMs) / 1000;
 
 /**
  * A stream (a pipe, a terminal) converted as it arrives: the run's thread reads and cuts it into

@@ -17,7 +17,6 @@
 // measured: bench/README.md ("Measurements behind the code").
 import { addAbortSignal, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setFlagsFromString } from 'node:v8';
 import { LineDecoder } from '../core/line-decoder.js';
 import { outputColumns } from '../core/output-columns.js';
 import type { RunConfig } from './args.js';
@@ -29,15 +28,15 @@ import { fileIdentity, type FileIdentity } from './file-input.js';
 import type { Converted, StrictStop } from './line-converter.js';
 import { insertedAtClock } from './inserted-at.js';
 import { jobConverter } from './conversion-job.js';
-import { convertedRanges, convertedStream, idleThreads, PARALLEL_MIN_BYTES, streamPays, type Pooled, type PositionedFile } from './parallel.js';
+import { convertedRanges, convertedStream, idleThreads, type Pooled, type PositionedFile } from './parallel.js';
+import { PARALLEL_MIN_BYTES, streamPays } from './thread-plan.js';
 import { Counts, Reporter } from './reporter.js';
 import type { Terminal } from './terminal.js';
 import { ConversionThreadError } from './thread-error.js';
+import { releaseYoungGeneration } from './young-generation.js';
 
 export type Signal = 'SIGINT' | 'SIGTERM';
 
-/** V8's --semi-space-growth-factor when nothing sets it (node --v8-options). */
-const V8_SEMI_SPACE_GROWTH = 2;
 
 /** Why a run stopped before the end of its inputs. */
 type StopReason = Signal | StrictStop | 'output-closed';
@@ -96,7 +95,6 @@ function inputIsOutput(inputs: readonly string[], io: RunIo, deadLetter: DeadLet
 class Threads {
   private started: Pooled | null = null;
   private auto: number | null = null;
-  private grows = false;
 
   constructor(
     private readonly config: RunConfig,
@@ -122,13 +120,9 @@ class Threads {
     return this.started;
   }
 
-  /**
-   * Called before this thread converts lines alone: it may grow its young generation again, as
-   * V8 does by default, since no worker's heap adds to the memory (main.ts says why it did not).
-   */
+  /** Called before this thread converts lines alone (young-generation.ts says why). */
   alone(): void {
-    if (this.started === null && !this.grows) setFlagsFromString(`--semi-space-growth-factor=${V8_SEMI_SPACE_GROWTH}`);
-    this.grows = true;
+    if (this.started === null) releaseYoungGeneration();
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@ import { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { positionedFile } from '../../src/cli/file-input.js';
 import { main } from '../../src/cli/main.js';
-import { autoThreads, PARALLEL_MIN_BYTES, streamPays } from '../../src/cli/parallel.js';
+import { autoThreads, PARALLEL_MIN_BYTES, streamPays, threadsFromTheStart } from '../../src/cli/thread-plan.js';
 import { rangeChunks } from '../../src/cli/range-reader.js';
 import { holding, holdingEventLine } from '../support/debezium-events.js';
 import { prng } from '../support/prng.js';
@@ -24,6 +24,14 @@ describe('when auto uses threads', () => {
     expect([0, 0.2, 0.74, 0.76, 1].map((idle) => autoThreads(idle, 2))).toEqual([1, 1, 1, 2, 2]);
     expect([0.1, 0.3, 0.5, 1].map((idle) => autoThreads(idle, 16))).toEqual([2, 5, 8, 8]);
     expect(autoThreads(1, 1)).toBe(1);
+  });
+
+  it('from the first line when --threads asks for them, or auto meets a large file first', () => {
+    expect(threadsFromTheStart(2, null)).toBe(true);
+    expect(threadsFromTheStart(1, PARALLEL_MIN_BYTES)).toBe(false);
+    expect(threadsFromTheStart('auto', PARALLEL_MIN_BYTES)).toBe(true);
+    expect(threadsFromTheStart('auto', PARALLEL_MIN_BYTES - 1)).toBe(false);
+    expect(threadsFromTheStart('auto', null)).toBe(false);
   });
 
   it('for a stream, once it has brought PARALLEL_MIN_BYTES at the rate of a backfill, not a trickle', () => {
