@@ -1,6 +1,7 @@
 import { EXIT } from './exit-codes.js';
 import { existsSync } from 'node:fs';
 import { fileIdentity, openInputFile, positionedFile, standardInput } from './file-input.js';
+import { idleProcessorMeter } from './idle-processors.js';
 import { onProcessSignals } from './process-signals.js';
 import { ArgsExit, parseArgs } from './args.js';
 import { printAnswer } from './help-output.js';
@@ -31,6 +32,8 @@ export function processIo(): RunIo {
     onSignal: onProcessSignals,
     positionedFile,
     workerScript: existsSync(WORKER_SCRIPT) ? WORKER_SCRIPT : null,
+    // Measuring from here, the run's start-up is the sample.
+    idleProcessors: idleProcessorMeter(),
   };
 }
 

@@ -1,9 +1,7 @@
 // Conversion over worker threads: when it pays, and the inputs' runs of lines in and their
 // results out in input order. The decisions and their measurements: bench/README.md ("Parallel").
-import { availableParallelism, cpus } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { Converted } from './line-converter.js';
-import { autoThreads } from './thread-plan.js';
 import type { FileRange } from './range-reader.js';
 import { LineCutter, type LineCut } from './whole-lines.js';
 import type { Job, JobResult, WorkerPool } from './worker-pool.js';
@@ -11,9 +9,7 @@ import type { Job, JobResult, WorkerPool } from './worker-pool.js';
 /** The bytes of a file one job reads: enough to make a message's cost small, few enough to bound memory. */
 const JOB_BYTES = 1024 * 1024;
 /** Jobs in flight per thread: one converting, one waiting, so no thread idles between messages. */
-const JOBS_PER_THREAD = 2;
-/** How long auto watches the processors to count the idle ones. */
-const IDLE_SAMPLE_MS = 40;
+const JOBS_PER_THREAD = 4;
 
 /** A regular file read by position: its descriptor, where the input starts, and its size then. */
 export interface PositionedFile {
@@ -23,14 +19,6 @@ export interface PositionedFile {
   readonly close: () => void;
 }
 
-/** autoThreads of this machine now, its idle time measured over IDLE_SAMPLE_MS (the load average lags a minute behind). */
-export async function idleThreads(): Promise<number> {
-  const sample = () => cpus().reduce((t, { times }) => ({ idle: t.idle + times.idle, all: t.all + times.user + times.nice + times.sys + times.idle + times.irq }), { idle: 0, all: 0 });
-  const before = sample();
-  await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_MS));
-  const after = sample();
-  return autoThreads(after.all > before.all ? (after.idle - before.idle) / (after.all - before.all) : 0, availableParallelism());
-}
 
 /** A result's notes numbered in its input, `before` lines having come before its run. */
 function numbered(converted: Converted, before: number): Converted {

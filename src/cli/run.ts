@@ -28,8 +28,8 @@ import { fileIdentity, type FileIdentity } from './file-input.js';
 import type { Converted, StrictStop } from './line-converter.js';
 import { insertedAtClock } from './inserted-at.js';
 import { jobConverter } from './conversion-job.js';
-import { convertedRanges, convertedStream, idleThreads, type Pooled, type PositionedFile } from './parallel.js';
-import { PARALLEL_MIN_BYTES, streamPays } from './thread-plan.js';
+import { convertedRanges, convertedStream, type Pooled, type PositionedFile } from './parallel.js';
+import { autoThreads, PARALLEL_MIN_BYTES, streamPays } from './thread-plan.js';
 import { Counts, Reporter } from './reporter.js';
 import type { Terminal } from './terminal.js';
 import { ConversionThreadError } from './thread-error.js';
@@ -62,6 +62,8 @@ export interface RunIo {
   readonly positionedFile: (input: string) => PositionedFile | null;
   /** The conversion threads' script (dist/worker.js); null where there is none (tsx, tests): one thread. */
   readonly workerScript: URL | null;
+  /** How many processors are idle now (for --threads auto). */
+  readonly idleProcessors: () => Promise<number>;
 }
 
 function errorText(error: unknown): string {
@@ -99,6 +101,7 @@ class Threads {
   constructor(
     private readonly config: RunConfig,
     private readonly script: URL | null,
+    private readonly idleProcessors: () => Promise<number>,
   ) {}
 
   /** The workers to convert an input of `bytes` with (null: a stream so far); null for this thread alone. */
@@ -108,7 +111,7 @@ class Threads {
     let count: number;
     if (threads === 'auto') {
       if (bytes !== null && bytes < PARALLEL_MIN_BYTES) return null;
-      this.auto ??= await idleThreads();
+      this.auto ??= autoThreads(await this.idleProcessors());
       count = this.auto;
     } else count = threads;
     if (count < 2) return null;
@@ -165,7 +168,7 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
   // Every line this thread converts, alone or beside workers.
   const convertHere = jobConverter(decoder, config, insertedAt);
   const reports: ReportContext = { reporter, counts, deadLetter, stop };
-  const threads = new Threads(config, io.workerScript);
+  const threads = new Threads(config, io.workerScript, io.idleProcessors);
   const writer = new CsvWriter(io.stdout, () => stop('output-closed'));
   const unsubscribe = io.onSignal(stop);
 

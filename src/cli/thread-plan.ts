@@ -15,14 +15,14 @@ export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 const PARALLEL_MIN_RATE = 16 * 1024 * 1024;
 
 /**
- * How many threads auto converts with, the run's own included, when `idleShare` of `processors`
- * is idle: one per idle processor, at most MAX_AUTO_THREADS; 1 (no workers) when fewer than two
- * are idle, since a worker that has to share a processor with the run's thread only adds the
- * messages between them.
+ * How many threads auto converts with, the run's own included, when `idle` processors are idle
+ * (idle-processors.ts): one per idle processor, at most MAX_AUTO_THREADS; 1 (no workers) when
+ * fewer than two are idle, since a worker that has to share a processor with the run's thread
+ * only adds the messages between them.
  */
-export function autoThreads(idleShare: number, processors: number): number {
-  const idle = Math.round(idleShare * processors);
-  return idle < 2 ? 1 : Math.min(idle, MAX_AUTO_THREADS);
+export function autoThreads(idle: number): number {
+  const whole = Math.round(idle);
+  return whole < 2 ? 1 : Math.min(whole, MAX_AUTO_THREADS);
 }
 
 /** Whether auto should move a stream to threads: enough bytes, arriving as fast as a backfill's. */

@@ -39,6 +39,7 @@ function io(overrides: Partial<RunIo>): RunIo & { err: () => string } {
     onSignal: () => () => undefined,
     positionedFile: () => null,
     workerScript: null,
+    idleProcessors: async () => 0,
     ...overrides,
     err: () => err,
   };

@@ -21,9 +21,8 @@ beforeAll(() => {
 
 describe('when auto uses threads', () => {
   it('one per idle processor, at most 8, and none unless two are idle', () => {
-    expect([0, 0.2, 0.74, 0.76, 1].map((idle) => autoThreads(idle, 2))).toEqual([1, 1, 1, 2, 2]);
-    expect([0.1, 0.3, 0.5, 1].map((idle) => autoThreads(idle, 16))).toEqual([2, 5, 8, 8]);
-    expect(autoThreads(1, 1)).toBe(1);
+    expect([0, 0.4, 1.49, 1.5, 2].map(autoThreads)).toEqual([1, 1, 1, 2, 2]);
+    expect([1.6, 4.8, 8, 16].map(autoThreads)).toEqual([2, 5, 8, 8]);
   });
 
   it('from the first line when --threads asks for them, or auto meets a large file first', () => {
@@ -214,6 +213,7 @@ describe('a conversion thread that fails', () => {
       onSignal: () => () => undefined,
       positionedFile,
       workerScript: pathToFileURL(crash),
+      idleProcessors: async () => 2,
     });
     expect(status).toBe(3);
     expect(out).toBe('');
