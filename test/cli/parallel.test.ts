@@ -12,7 +12,7 @@ import { autoThreads, PARALLEL_MIN_BYTES, streamPays, threadsFromTheStart } from
 import { rangeChunks } from '../../src/cli/range-reader.js';
 import { holding, holdingEventLine } from '../support/debezium-events.js';
 import { prng } from '../support/prng.js';
-import { BIN, Child, TEST_ENV } from '../support/spawn.js';
+import { BIN, Child, ROOT, TEST_ENV } from '../support/spawn.js';
 
 let dir: string;
 beforeAll(() => {
@@ -238,5 +238,28 @@ describe('a signal during a threaded run', () => {
       .map((row) => Number(row.split(',')[0]));
     expect(ids.length).toBeLessThan(2 * events);
     expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => (i >> 1) + 1));
+  });
+});
+
+describe('every option through a conversion thread', () => {
+  // Small inputs are one range, which a worker converts: the options must reach it whole.
+  const cases: [string, string][] = [
+    ['--config', '--config ../golden/input/audit.json ../golden/input/tables.jsonl'],
+    ['--table with --with', '--table bank.holding --with event_id,lsn,tx_id,committed_at ../recorded/holding.kcat.txt'],
+    ['kcat -J with --with', '--with event_id,kafka_topic,kafka_partition,kafka_offset,source_table ../recorded/holding.kcat-J.txt'],
+    ['epoch, changed-only, snapshot, header', '--timestamps epoch --changed-only --snapshot --header --event-time processed ../recorded/holding.kcat.txt'],
+    ['another table', '--fields "*" --id-field id --user-field "" --created-field "" ../golden/input/custom-table.jsonl'],
+    ['flattened, mixed, strict', '../golden/input/flattened.jsonl ../golden/input/mixed-input.jsonl ../golden/input/strict.jsonl'],
+  ];
+  it.each(cases)('%s', (_name, args) => {
+    const run = (threads: number) =>
+      spawnSync(process.execPath, [BIN, '--threads', String(threads), ...args.match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"(.*)"$/, '$1'))], {
+        cwd: join(ROOT, 'fixtures', 'samples'),
+        env: TEST_ENV,
+        encoding: 'utf8',
+      });
+    const single = run(1);
+    expect(single.stdout.length).toBeGreaterThan(0);
+    expect(run(2)).toMatchObject({ stdout: single.stdout, stderr: single.stderr, status: single.status });
   });
 });
