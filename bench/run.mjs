@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatSummary, summarise } from './profile-top.mjs';
-import { report } from './report.mjs';
+import { median, report } from './report.mjs';
 import { GNU_TIME, hasGnuTime, runOnce, verify } from './timed-run.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -156,11 +156,6 @@ function commands(opts, data, role, buildList) {
   }
   return list;
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Warm up and check every command, then time them in turns. */
 async function throughput(opts, data, role, buildList) {

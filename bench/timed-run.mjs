@@ -4,11 +4,10 @@
 // peak RSS are the command's own, read from wait4 (exact, no polling); the wall time is the whole
 // pipeline's, from spawning it to its end.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse';
+import { CsvDigest } from './csv-digest.mjs';
 
 export const GNU_TIME = '/usr/bin/time';
 export const hasGnuTime = existsSync(GNU_TIME);
@@ -61,41 +60,26 @@ export function runOnce(command, stdinPath, { stdoutPath, timed = hasGnuTime } =
 
 /**
  * The warm-up, which checks the output: exit 0 and the expected row count; for the commands that
- * write holding-pivot's values (CSV, `compare`), a digest of every row without datetime_inserted
- * (the one column that depends on when it ran), NULL (an unquoted empty field) and '' kept apart.
+ * write holding-pivot's values (CSV, `compare`), a digest of every row's values (CsvDigest).
  * The naive loop and stream.py write other text, so only their lines are counted.
  */
 export async function verify(command, path, expectedRows) {
-  let rows = 0;
-  const digest = createHash('sha256');
-  const readRows = (stdout) => {
-    if (!command.compare) {
-      stdout.on('data', (chunk) => {
-        for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows++;
-      });
-      return new Promise((done) => stdout.on('end', () => done(null)));
-    }
-    const parser = stdout.pipe(parse({ cast: (value, { quoting }) => (value === '' && !quoting ? null : value) }));
-    parser.on('data', (row) => {
-      rows++;
-      digest.update(`${JSON.stringify(row.toSpliced(8, 1))}\n`);
-    });
-    return new Promise((done) =>
-      parser.on('end', () => done(null)).on('error', (error) => {
-        stdout.destroy();
-        done(error);
-      }),
-    );
-  };
   // Into a file, read after the run: DuckDB's COPY opens /dev/stdout, which fails on a socket (what
   // a spawned child's 'pipe' is).
   const output = join(tmpdir(), `bench-output-${process.pid}`);
   const result = await runOnce(command, path, { stdoutPath: output });
-  const parseError = await readRows(createReadStream(output));
+  let rows = 0;
+  const csv = new CsvDigest();
+  for await (const chunk of createReadStream(output, command.compare ? { encoding: 'utf8' } : {})) {
+    if (command.compare) csv.update(chunk);
+    else for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows++;
+  }
   rmSync(output, { force: true });
+  const digest = command.compare ? csv.digest() : null;
+  if (command.compare) rows = csv.rows;
   const problems = [];
   if (result.status !== 0) problems.push(`exit status ${result.status} ${result.stderr}`.trim());
-  if (parseError) problems.push(`not CSV: ${parseError.message}`);
+  if (csv.error !== null) problems.push(`not CSV: ${csv.error}`);
   if (rows !== expectedRows) problems.push(`${rows} rows, expected ${expectedRows}`);
-  return { problems, digest: command.compare ? digest.digest('hex') : null };
+  return { problems, digest };
 }
