@@ -33,13 +33,81 @@ export interface Pooled {
 }
 
 /**
- * A regular file converted in ranges of JOB_BYTES, by the workers, each reading its ranges
- * itself, and by the run's thread, which converts the next range whenever the oldest result is
- * not back yet: so no thread idles, and a run on two processors needs one worker's memory, not
- * two. Results come in file order, at most JOBS_PER_THREAD ranges ahead per thread, so memory
- * stays bounded however fast the threads and however slow the output. A stop ends the
- * dispatching; the ranges in flight still give their results. A read error ends the file after
- * the lines before it, as the single-threaded run does.
+ * Jobs in input order, each converted by a worker or by the run's own thread, their results taken
+ * in that order. The workers hold at most JOBS_PER_THREAD jobs each, and the run's thread converts
+ * a job itself when they are full, or when the oldest result is not back (at most JOBS_PER_THREAD
+ * of its own waiting): no thread idles, and memory stays bounded however fast the threads and
+ * however slow the output.
+ */
+class OrderedJobs {
+  private readonly queue: { result: JobResult | null; readonly promise: Promise<JobResult> | null }[] = [];
+  private inWorkers = 0;
+  private own = 0;
+
+  constructor(
+    private readonly threads: Pooled,
+    private readonly convertHere: (job: Job) => JobResult,
+  ) {}
+
+  get length(): number {
+    return this.queue.length;
+  }
+
+  get workersFull(): boolean {
+    return this.inWorkers >= this.threads.workers * JOBS_PER_THREAD;
+  }
+
+  /** Whether the run's thread may convert one more job before a result is taken. */
+  get mayConvertHere(): boolean {
+    return this.own < JOBS_PER_THREAD;
+  }
+
+  get headReady(): boolean {
+    return this.queue[0]?.result != null;
+  }
+
+  /** A job to a worker, or, when they are full, converted here. */
+  add(job: Job, movable: (job: Job) => Job = (j) => j): void {
+    if (this.workersFull) return this.convert(job);
+    const entry: { result: JobResult | null; readonly promise: Promise<JobResult> } = { result: null, promise: handled(this.threads.pool.submit(movable(job))) };
+    this.inWorkers++;
+    entry.promise.then(
+      (result) => {
+        entry.result = result;
+        this.inWorkers--;
+      },
+      () => void this.inWorkers--,
+    );
+    this.queue.push(entry);
+  }
+
+  /** A job converted by the run's thread, now; its result waits for those before it. */
+  convert(job: Job): void {
+    this.queue.push({ result: this.convertHere(job), promise: null });
+    this.own++;
+  }
+
+  /** Settles when the oldest job is done; rejects when its thread failed. */
+  headDone(): Promise<unknown> {
+    const head = this.queue[0];
+    return head === undefined || head.promise === null ? Promise.resolve() : head.promise;
+  }
+
+  /** The oldest result, once it is done. */
+  async take(): Promise<JobResult> {
+    const head = this.queue[0] as (typeof this.queue)[number];
+    const result = head.result ?? (await (head.promise as Promise<JobResult>));
+    this.queue.shift();
+    if (head.promise === null) this.own--;
+    return result;
+  }
+}
+
+/**
+ * A regular file converted in ranges of JOB_BYTES, each read by the thread that converts it
+ * (OrderedJobs): so on two processors `--threads 2` is one worker and the run's thread, one heap
+ * less than two workers. A stop ends the dispatching; the ranges in flight still give their
+ * results. A read error ends the file after the lines before it, as the single-threaded run does.
  */
 export async function* convertedRanges(
   threads: Pooled,
@@ -47,9 +115,7 @@ export async function* convertedRanges(
   file: PositionedFile,
   stop: AbortSignal,
 ): AsyncGenerator<Converted> {
-  const queue: { result: JobResult | null; readonly promise: Promise<JobResult> | null }[] = [];
-  let inWorkers = 0;
-  let ownWaiting = 0;
+  const jobs = new OrderedJobs(threads, convertHere);
   let next = file.start;
   const nextJob = (): Job => {
     const last = next + JOB_BYTES >= file.size;
@@ -59,28 +125,14 @@ export async function* convertedRanges(
   };
   let lines = 0;
   for (;;) {
-    const more = next !== -1 && !stop.aborted;
-    while (more && next !== -1 && inWorkers < threads.workers * JOBS_PER_THREAD) {
-      const entry: (typeof queue)[number] = { result: null, promise: handled(threads.pool.submit(nextJob())) };
-      inWorkers++;
-      const settled = (): void => void inWorkers--;
-      entry.promise?.then((result) => {
-        entry.result = result;
-        settled();
-      }, settled);
-      queue.push(entry);
-    }
-    const head = queue[0];
-    if (head === undefined && !more) return;
-    if ((head === undefined || head.result === null) && next !== -1 && more && ownWaiting < JOBS_PER_THREAD) {
-      queue.push({ result: convertHere(nextJob()), promise: null });
-      ownWaiting++;
+    const more = (): boolean => next !== -1 && !stop.aborted;
+    while (more() && !jobs.workersFull) jobs.add(nextJob());
+    if (jobs.length === 0 && !more()) return;
+    if (!jobs.headReady && more() && jobs.mayConvertHere) {
+      jobs.convert(nextJob());
       continue;
     }
-    if (head === undefined) continue;
-    const { converted, readError } = head.result ?? (await (head.promise as Promise<JobResult>));
-    queue.shift();
-    if (head.promise === null) ownWaiting--;
+    const { converted, readError } = await jobs.take();
     yield numbered(converted, lines);
     lines += converted.counts.lines;
     if (readError !== undefined) throw Object.assign(new Error(readError.message), readError);
@@ -117,9 +169,8 @@ export interface StreamPlan {
 export async function* convertedStream(source: Readable, plan: StreamPlan): AsyncGenerator<Converted> {
   const cutter = new LineCutter(plan.maxLineBytes);
   const iterator = (source as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
-  const queue: Promise<JobResult>[] = [];
   // Set by take(), which TypeScript cannot see from the loop.
-  let pooled = null as Pooled | null;
+  let jobs = null as OrderedJobs | null;
   type Read = { read: IteratorResult<Buffer | string> } | { readFailure: unknown };
   const read = (): Promise<Read> => iterator.next().then((result) => ({ read: result }), (error: unknown) => ({ readFailure: error }));
   let reading: Promise<Read> | null = read();
@@ -130,24 +181,28 @@ export async function* convertedStream(source: Readable, plan: StreamPlan): Asyn
   let atInputStart = true;
   const take = async (cut: LineCut | null): Promise<Converted | null> => {
     if (cut === null) return null;
-    pooled ??= await plan.pool(bytes, plan.clock() - firstRead);
-    const first = atInputStart;
+    if (jobs === null) {
+      const pooled = await plan.pool(bytes, plan.clock() - firstRead);
+      if (pooled !== null) jobs = new OrderedJobs(pooled, plan.convertHere);
+    }
+    const job: Job = { kind: 'cut', cut, atInputStart };
     atInputStart = false;
-    if (pooled === null) return numbered(plan.convertHere({ kind: 'cut', cut, atInputStart: first }).converted, lines);
-    queue.push(handled(pooled.pool.submit({ kind: 'cut', cut: movableCut(cut), atInputStart: first })));
+    if (jobs === null) return numbered(plan.convertHere(job).converted, lines);
+    jobs.add(job, (j) => ({ ...j, cut: movableCut(cut) }));
     return null;
   };
   /** The next result in order: a worker's, or a chunk's converted here; null when a step gave none. */
   const advance = async (): Promise<Converted | null> => {
-    const full = pooled !== null && queue.length >= pooled.workers * JOBS_PER_THREAD;
-    const waits: Promise<Read | { done: JobResult }>[] = [];
-    if (reading !== null && !full) waits.push(reading);
+    // With the workers full, a chunk read is converted here, as long as this thread's own results are few.
+    const canRead = reading !== null && (jobs === null || !jobs.workersFull || jobs.mayConvertHere);
+    const waits: Promise<Read | { done: true }>[] = [];
+    if (canRead) waits.push(reading as Promise<Read>);
     // A job that fails (its thread died) rejects here, and ends the run as an internal error.
-    if (queue.length > 0) waits.push((queue[0] as Promise<JobResult>).then((done) => ({ done })));
+    if (jobs !== null && jobs.length > 0) waits.push(jobs.headDone().then(() => ({ done: true as const })));
     const step = await Promise.race(waits);
     if ('done' in step) {
-      queue.shift();
-      return numbered(step.done.converted, lines);
+      const { converted } = await (jobs as OrderedJobs).take();
+      return numbered(converted, lines);
     }
     if ('readFailure' in step) {
       // The read failed (or a stop destroyed the stream): the lines read before it are still converted.
@@ -167,7 +222,7 @@ export async function* convertedStream(source: Readable, plan: StreamPlan): Asyn
     return take(cutter.push(chunk));
   };
   // Only the result being written is held across the yield (run.ts says why).
-  while (reading !== null || queue.length > 0) {
+  while (reading !== null || (jobs !== null && jobs.length > 0)) {
     const converted = await advance();
     if (converted === null) continue;
     lines += converted.counts.lines;
