@@ -9,10 +9,13 @@ export type Threads = number | 'auto';
  * than a measured optimum: this 2-core machine cannot show where more threads stop paying.
  */
 const MAX_AUTO_THREADS = 8;
-/** Below this much input, starting a thread costs about what it saves (bench/README.md). */
-export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+/**
+ * Below this much input, a worker costs more than it saves (its start and warm-up): with one, 20k
+ * enveloped events (60 MB) took 1.2× the time, 40k (116 MB) 0.94×, 100k (335 MB) 0.8× (bench/README.md).
+ */
+export const PARALLEL_MIN_BYTES = 128 * 1024 * 1024;
 /** A stream must bring its first PARALLEL_MIN_BYTES at least this fast (bytes a second): a backfill, not a live trickle. */
-const PARALLEL_MIN_RATE = 16 * 1024 * 1024;
+export const PARALLEL_MIN_RATE = 16 * 1024 * 1024;
 
 /**
  * How many threads auto converts with, the run's own included, when `idle` processors are idle

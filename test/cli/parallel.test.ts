@@ -8,7 +8,7 @@ import { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { positionedFile } from '../../src/cli/file-input.js';
 import { main } from '../../src/cli/main.js';
-import { autoThreads, PARALLEL_MIN_BYTES, streamPays, threadsFromTheStart } from '../../src/cli/thread-plan.js';
+import { autoThreads, PARALLEL_MIN_BYTES, PARALLEL_MIN_RATE, streamPays, threadsFromTheStart } from '../../src/cli/thread-plan.js';
 import { rangeChunks } from '../../src/cli/range-reader.js';
 import { holding, holdingEventLine } from '../support/debezium-events.js';
 import { prng } from '../support/prng.js';
@@ -34,11 +34,12 @@ describe('when auto uses threads', () => {
   });
 
   it('for a stream, once it has brought PARALLEL_MIN_BYTES at the rate of a backfill, not a trickle', () => {
+    const atTheRate = (1000 * PARALLEL_MIN_BYTES) / PARALLEL_MIN_RATE;
     expect(streamPays(PARALLEL_MIN_BYTES - 1, 0)).toBe(false);
-    expect(streamPays(PARALLEL_MIN_BYTES, 500)).toBe(true);
-    expect(streamPays(PARALLEL_MIN_BYTES, 1000)).toBe(true);
-    expect(streamPays(PARALLEL_MIN_BYTES, 1001)).toBe(false);
-    expect(streamPays(PARALLEL_MIN_BYTES * 10, 60_000)).toBe(false);
+    expect(streamPays(PARALLEL_MIN_BYTES, atTheRate / 2)).toBe(true);
+    expect(streamPays(PARALLEL_MIN_BYTES, atTheRate)).toBe(true);
+    expect(streamPays(PARALLEL_MIN_BYTES, atTheRate + 1)).toBe(false);
+    expect(streamPays(PARALLEL_MIN_BYTES * 2, 60 * atTheRate)).toBe(false);
   });
 });
 
