@@ -283,3 +283,9 @@ const minutes = Number(process.hrtime.bigint() - started) / 6e10;
 const { text, missed } = report({ opts, sets, buildList, start, small, loads, minutes });
 process.stdout.write(`${[text, ...profiles].join('\n\n')}\n`);
 if (opts.check && missed) process.exitCode = 1;
+// A command whose output is wrong is a bug, whatever the targets: the smoke test in CI relies on it.
+const broken = sets.flatMap((s) => [...s.results.values()].filter((r) => r.problems.length > 0).map((r) => `${r.command.name} (${s.data.kind} ${s.data.meta.events})`));
+if (broken.length > 0) {
+  log(`bench: broken, their output wrong or their exit status not 0: ${broken.join(', ')}`);
+  process.exitCode = 1;
+}
