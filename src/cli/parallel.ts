@@ -1,5 +1,5 @@
-// Conversion over worker threads: when it pays, and the inputs' runs of lines in and their
-// results out in input order. The decisions and their measurements: bench/README.md ("Parallel").
+// Conversion over worker threads: the inputs' runs of lines in, their results out in input order
+// (when threads pay: thread-plan.ts). The measurements: bench/README.md ("Conversion over threads").
 import type { Readable } from 'node:stream';
 import type { Converted } from './line-converter.js';
 import type { FileRange } from './range-reader.js';
@@ -8,7 +8,10 @@ import type { Job, JobResult, WorkerPool } from './worker-pool.js';
 
 /** The bytes of a file one job reads: enough to make a message's cost small, few enough to bound memory. */
 const JOB_BYTES = 1024 * 1024;
-/** Jobs in flight per thread: one converting, one waiting, so no thread idles between messages. */
+/**
+ * Jobs in flight per thread: enough that a worker still has work while the run's thread converts a
+ * range of its own, and no more, since each holds its CSV until written.
+ */
 const JOBS_PER_THREAD = 4;
 
 /** A regular file read by position: its descriptor, where the input starts, and its size then. */
@@ -18,7 +21,6 @@ export interface PositionedFile {
   readonly size: number;
   readonly close: () => void;
 }
-
 
 /** A result's notes numbered in its input, `before` lines having come before its run. */
 function numbered(converted: Converted, before: number): Converted {
