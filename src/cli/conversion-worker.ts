@@ -5,12 +5,13 @@ import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { LineDecoder } from '../core/line-decoder.js';
 import { jobConverter } from './conversion-job.js';
+import { HELD_HEAP_GROWTH } from './heap-growth.js';
 import { insertedAtClock } from './inserted-at.js';
 import type { Job, WorkerSetup } from './worker-pool.js';
 
-// Starting a thread sets V8's flags anew, process-wide: the young generation's growth is held
-// again here, for this thread and the run's (young-generation.ts says why).
-setFlagsFromString('--semi-space-growth-factor=1');
+// Starting a thread sets V8's flags anew, process-wide: the heap's growth is held again here, for
+// this thread and the run's (heap-growth.ts says why).
+setFlagsFromString(HELD_HEAP_GROWTH);
 const { config } = workerData as WorkerSetup;
 const pinned = config.pinnedTime;
 const convert = jobConverter(new LineDecoder(config), config, insertedAtClock(pinned === undefined ? Date.now : () => pinned, config.timestamps === 'epoch'));

@@ -9,7 +9,7 @@ import type { RunIo } from './run.js';
 import { stderrTerminal } from './terminal.js';
 import { escapeForTerminal } from './terminal-text.js';
 import { threadsFromTheStart } from './thread-plan.js';
-import { holdYoungGeneration } from './young-generation.js';
+import { holdHeapGrowth } from './heap-growth.js';
 
 // Beside the bundled main.js (dist/); not there when the TypeScript runs directly (npm run dev).
 const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
@@ -57,8 +57,8 @@ export async function main(argv: readonly string[], io: RunIo = processIo()): Pr
     if (error.stdout === '') return error.status;
     return printAnswer('holding-pivot', error.stdout, error.status, io.stdout, io.stderr);
   }
-  // Before the converter's modules are compiled (young-generation.ts says why).
-  if (io.workerScript !== null && threadsFromTheStart(config.threads, firstInputBytes(config.inputs[0] as string, io))) holdYoungGeneration();
+  // Before the converter's modules are compiled (heap-growth.ts says why).
+  if (io.workerScript !== null && threadsFromTheStart(config.threads, firstInputBytes(config.inputs[0] as string, io))) holdHeapGrowth();
   // Loaded only now, so --help and --version start as fast as node itself; both at once, so the
   // converter's chunk is read while the table list is made.
   const converter = import('./run.js');

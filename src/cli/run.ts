@@ -33,7 +33,7 @@ import { autoThreads, PARALLEL_MIN_BYTES, streamPays } from './thread-plan.js';
 import { Counts, Reporter } from './reporter.js';
 import type { Terminal } from './terminal.js';
 import { ConversionThreadError } from './thread-error.js';
-import { releaseYoungGeneration } from './young-generation.js';
+import { releaseHeapGrowth } from './heap-growth.js';
 
 export type Signal = 'SIGINT' | 'SIGTERM';
 
@@ -123,9 +123,9 @@ class Threads {
     return this.started;
   }
 
-  /** Called before this thread converts lines alone (young-generation.ts says why). */
+  /** Called before this thread converts lines alone (heap-growth.ts says why). */
   alone(): void {
-    if (this.started === null) releaseYoungGeneration();
+    if (this.started === null) releaseHeapGrowth();
   }
 
   async close(): Promise<void> {
