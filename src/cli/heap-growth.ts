@@ -1,16 +1,16 @@
-// V8 grows a thread's heap while it runs: it doubles the young generation of a thread that keeps
-// much alive between collections (compiling the modules does), and lets the old generation grow
-// between full collections by a factor it picks, up to 4×. Beside worker threads' heaps that
-// costs some 25 MB of peak RSS, which climbs with the input's size, for about 4% of speed. So
-// when threads may start, both are held: the young generation at its first size, the old one at
-// most doubling. When the run converts alone after all, V8's defaults are restored. V8 reads these flags
-// at each collection; starting a worker sets V8's flags anew, so each worker holds them again
-// (conversion-worker.ts). Measured: bench/README.md ("Conversion over threads").
+// V8 doubles the young generation of a thread that keeps much alive between collections, as
+// compiling the modules does: by the first line the run's thread would have 16 MB semi-spaces,
+// which beside a worker's heap cost some 18 MB of peak RSS, for no speed. So when threads may
+// start, the young generation is held at its first size; when the run converts alone after all,
+// V8's default is restored. V8 reads the flag at each collection; starting a worker sets V8's
+// flags anew, so each worker holds it again (conversion-worker.ts). Holding the old generation's
+// growth too (--heap-growing-percent) kept the peak RSS flat, but made some runs 30% slower.
+// Measured: bench/README.md ("Conversion over threads").
 import { createRequire } from 'node:module';
 
-/** The flags that hold the heap's growth, and V8's defaults for them (node --v8-options). */
-export const HELD_HEAP_GROWTH = '--semi-space-growth-factor=1 --heap-growing-percent=100';
-const V8_HEAP_GROWTH = '--semi-space-growth-factor=2 --heap-growing-percent=0';
+/** The flag that holds the heap's growth, and V8's default for it (node --v8-options). */
+export const HELD_HEAP_GROWTH = '--semi-space-growth-factor=1';
+const V8_HEAP_GROWTH = '--semi-space-growth-factor=2';
 
 let held = false;
 

@@ -118,7 +118,7 @@ class Threads {
     if (this.started === null) {
       // Loaded only now: a run without threads does not pay for node:worker_threads.
       const { WorkerPool } = await import('./worker-pool.js');
-      this.started ??= { pool: new WorkerPool(this.script, count - 1, { config: this.config }), workers: count - 1 };
+      this.started = { pool: new WorkerPool(this.script, count - 1, { config: this.config }), workers: count - 1 };
     }
     return this.started;
   }
