@@ -264,3 +264,16 @@ describe('every option through a conversion thread', () => {
     expect(run(2)).toMatchObject({ stdout: single.stdout, stderr: single.stderr, status: single.status });
   });
 });
+
+describe('a threaded run whose reader goes away', () => {
+  it('exits 0, silently and at once (| head -1)', () => {
+    const T = 1624744200000001;
+    const event = (id: number) => holdingEventLine({ op: 'c', before: null, after: holding(id, 1, 'VFIAX', id, T), tsMs: 1, txId: id, lsn: id }, true);
+    writeFileSync(join(dir, 'head.jsonl'), Array.from({ length: 3000 }, (_, i) => event(i + 1)).join('\n') + '\n');
+    for (const command of ['$HP --threads 2 head.jsonl | head -1', 'cat head.jsonl | $HP --threads 2 | head -1']) {
+      const result = runShell(`${command}; echo "status \${PIPESTATUS[${command.startsWith('cat') ? 1 : 0}]}" >&2`);
+      expect(result.stdout).toBe('1,1,holding_stock,,VFIAX,2021-06-26T21:50:00.000001Z,,,2026-01-01T00:00:00.000Z,c\n');
+      expect(result.stderr).toBe('status 0\n');
+    }
+  });
+});
