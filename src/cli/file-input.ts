@@ -3,10 +3,8 @@ import { Socket } from 'node:net';
 import { isatty, ReadStream } from 'node:tty';
 import { Readable } from 'node:stream';
 import type { PositionedFile } from './parallel.js';
+import { CHUNK_BYTES } from './read-size.js';
 
-// The read size measured fastest on enveloped events; larger reads cost page faults, as glibc maps
-// a buffer that size afresh for every read (bench/README.md).
-export const CHUNK_BYTES = 128 * 1024;
 
 /**
  * A regular file read with readSync on the main thread. Node's file streams send every read to

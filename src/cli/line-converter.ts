@@ -1,7 +1,7 @@
 import type { OutputRow } from '../core/columns.js';
 import type { LineDecoder, LineOutcome } from '../core/line-decoder.js';
 import type { Warning } from '../core/values.js';
-import { csvText } from './csv-writer.js';
+import { csvText } from './csv-text.js';
 import { Counts, excerpt, headText } from './reporter.js';
 import { count } from './terminal-text.js';
 import type { Line, LineBatch, UnreadableLine } from './whole-lines.js';

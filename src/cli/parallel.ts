@@ -125,9 +125,9 @@ export async function* convertedRanges(
     next = last ? -1 : next + JOB_BYTES;
     return job;
   };
+  const more = (): boolean => next !== -1 && !stop.aborted;
   let lines = 0;
   for (;;) {
-    const more = (): boolean => next !== -1 && !stop.aborted;
     while (more() && !jobs.workersFull) jobs.add(nextJob());
     if (jobs.length === 0 && !more()) return;
     if (!jobs.headReady && more() && jobs.mayConvertHere) {

@@ -1,5 +1,5 @@
 import { readSync } from 'node:fs';
-import { CHUNK_BYTES } from './file-input.js';
+import { CHUNK_BYTES } from './read-size.js';
 
 const NEWLINE = 0x0a;
 

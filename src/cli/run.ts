@@ -21,7 +21,8 @@ import { LineDecoder } from '../core/line-decoder.js';
 import { outputColumns } from '../core/output-columns.js';
 import type { RunConfig } from './args.js';
 import { report, type ReportContext } from './batch-report.js';
-import { csvText, CsvWriter } from './csv-writer.js';
+import { csvText } from './csv-text.js';
+import { CsvWriter } from './csv-writer.js';
 import { DeadLetter } from './dead-letter.js';
 import { EXIT, exitStatus } from './exit-codes.js';
 import { fileIdentity, type FileIdentity } from './file-input.js';
@@ -173,7 +174,7 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
   const unsubscribe = io.onSignal(stop);
 
   /** An input's lines converted, by threads reading a file by position, or as its stream arrives. */
-  async function* convertedInput(input: string, name: string): AsyncGenerator<Converted> {
+  async function* convertedInput(input: string): AsyncGenerator<Converted> {
     const file = io.positionedFile(input);
     const pooled = file === null ? null : await threads.forInput(file.size - file.start);
     if (file !== null && pooled !== null) {
@@ -209,7 +210,7 @@ export async function run(config: RunConfig, io: RunIo): Promise<number> {
       if (stopper.signal.aborted) return;
       const name = input === '-' ? 'stdin' : input;
       try {
-        for await (const converted of convertedInput(input, name)) {
+        for await (const converted of convertedInput(input)) {
           report(reports, converted, name);
           if (converted.csv.length > 0) yield converted.csv;
           // Under --strict nothing after the stopping line is written, though threads may have converted it.

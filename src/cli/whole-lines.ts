@@ -159,7 +159,7 @@ export function* lineRuns(cut: LineCut, maxLineBytes: number): Generator<Line[]>
 }
 
 /** Every line of a cut, decoded (lineRuns), in one array. */
-export function linesOf(cut: LineCut, maxLineBytes: number): Line[] {
+function linesOf(cut: LineCut, maxLineBytes: number): Line[] {
   return [...lineRuns(cut, maxLineBytes)].flat();
 }
 

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Cell, Row } from '../../src/core/columns.js';
-import { csvText } from '../../src/cli/csv-writer.js';
+import { csvText } from '../../src/cli/csv-text.js';
 
 const row = (...cells: Cell[]): Row => cells as unknown as Row;
 

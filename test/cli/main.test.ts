@@ -6,7 +6,7 @@ import { DEFAULT_MAX_LINE_BYTES, parseArgs } from '../../src/cli/args.js';
 import { main } from '../../src/cli/main.js';
 import type { RunIo, Signal } from '../../src/cli/run.js';
 import fc from 'fast-check';
-import { csvText } from '../../src/cli/csv-writer.js';
+import { csvText } from '../../src/cli/csv-text.js';
 import { LineDecoder } from '../../src/core/line-decoder.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import { eventLineArb, garbageArb } from '../support/arbitraries.js';

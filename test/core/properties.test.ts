@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IDENTITY_COLUMNS, type OutputRow } from '../../src/core/columns.js';
-import { csvText } from '../../src/cli/csv-writer.js';
+import { csvText } from '../../src/cli/csv-text.js';
 import { eventLineArb, garbageArb } from '../support/arbitraries.js';
 import { decoder, INSERTED } from '../support/pivot-helpers.js';
 
